@@ -1,0 +1,84 @@
+using RasNative.Runtime.Tensors;
+
+namespace RasNative.Runtime.Backends;
+
+/// <summary>
+/// The op set every model is written against. Ops are ordered, not immediate: a backend may queue them
+/// (CUDA streams) and the host only waits in <see cref="Download"/> / <see cref="Synchronize"/>.
+/// Shapes follow PyTorch: latents [B, C, H, W], token sequences [B, T, D]; "rows" means all dims but the last.
+/// Each op is one CPU function and one CUDA kernel or cuBLAS call, tested against each other.
+/// </summary>
+public interface IBackend : IDisposable
+{
+    string Name { get; }
+
+    // ---- memory -------------------------------------------------------------------------------------
+    /// <summary>A zero-filled tensor in the backend's compute dtype.</summary>
+    Tensor Allocate(params int[] shape);
+
+    Tensor Upload(ReadOnlySpan<float> data, params int[] shape);
+
+    void Download(Tensor source, Span<float> destination);
+
+    IndexList UploadIndices(ReadOnlySpan<int> indices);
+
+    /// <summary>weight is [outFeatures, inFeatures] row-major (nn.Linear), bias [outFeatures] or empty.</summary>
+    LinearWeight UploadLinear(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures);
+
+    void Synchronize();
+
+    // ---- dense math ---------------------------------------------------------------------------------
+    /// <summary>y[r, :] = act(x[r, :]·Wᵀ + b) for every row r of x [.., in] into y [.., out].</summary>
+    void Linear(Tensor x, LinearWeight weight, Tensor y, Activation activation = Activation.None);
+
+    /// <summary>Attention of a query set against a key/value set (see <see cref="AttentionArgs"/>).</summary>
+    void Attention(AttentionArgs args);
+
+    // ---- elementwise and normalisation --------------------------------------------------------------
+    void Silu(Tensor x, Tensor y);
+
+    void Add(Tensor a, Tensor b, Tensor y);
+
+    void Copy(Tensor source, Tensor destination);
+
+    void Fill(Tensor tensor, float value);
+
+    /// <summary>
+    /// y = LN(x)·(1 + scale) + shift over the last dim (no affine, biased variance); modulation rows are
+    /// per batch: x is [B, T, D] and each chunk holds D values per batch row. <paramref name="shift"/> may be null.
+    /// </summary>
+    void LayerNormModulate(Tensor x, Modulation scale, Modulation? shift, Tensor y, float eps);
+
+    /// <summary>x += gate ⊙ y, gate one chunk per batch row broadcast over tokens (x, y [B, T, D]).</summary>
+    void GatedResidual(Tensor x, Tensor y, Modulation gate);
+
+    /// <summary>In place, per head of <paramref name="headDim"/> channels: x / √(mean(x²) + eps) · weight[headDim].</summary>
+    void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps);
+
+    // ---- embeddings ---------------------------------------------------------------------------------
+    /// <summary>Sinusoidal timestep features [B, dim] = [cos(t·f) | sin(t·f)], f_k = exp(−ln(10000)·k/(dim/2)), in float32.</summary>
+    void TimestepEmbedding(ReadOnlySpan<float> timesteps, Tensor y);
+
+    /// <summary>
+    /// Patchify latent [B, C, H, W] into rows [B, n, C·p·p] in (c, py, px) order. With
+    /// <paramref name="patches"/> only those patch ids (row-major over the H/p × W/p grid) in list order.
+    /// </summary>
+    void Patchify(Tensor latent, int patchSize, IndexList? patches, Tensor y);
+
+    /// <summary>x[b, i, :] += table[rows[i], :] (positional rows for the tokens present).</summary>
+    void AddRows(Tensor x, Tensor table, IndexList rows);
+
+    /// <summary>
+    /// Inverse of <see cref="Patchify"/> for the output head: tokens [B, n, p·p·C] in (py, px, c) order
+    /// written to their patches of y [B, C, H, W] (token i → patch patches[i], or i when null).
+    /// Patches not listed are left untouched.
+    /// </summary>
+    void Unpatchify(Tensor tokens, int patchSize, IndexList? patches, Tensor y);
+
+    // ---- token rows ---------------------------------------------------------------------------------
+    /// <summary>dst[b, i, :] = src[b, idx[i], :] for src [B, P, D], dst [B, n, D].</summary>
+    void GatherRows(Tensor source, IndexList indices, Tensor destination);
+
+    /// <summary>dst[b, idx[i], :] = src[b, i, :] for src [B, n, D], dst [B, P, D] (K/V cache row update).</summary>
+    void ScatterRows(Tensor source, IndexList indices, Tensor destination);
+}
