@@ -27,6 +27,9 @@ public interface IBackend : IDisposable
 
     void Synchronize();
 
+    /// <summary>Opens a named profiler range (NVTX on CUDA), closed by disposing the result; the CPU backend ignores it.</summary>
+    IDisposable Range(string name);
+
     // ---- dense math ---------------------------------------------------------------------------------
     /// <summary>y[r, :] = act(x[r, :]·Wᵀ + b) for every row r of x [.., in] into y [.., out].</summary>
     void Linear(Tensor x, LinearWeight weight, Tensor y, Activation activation = Activation.None);
@@ -81,4 +84,11 @@ public interface IBackend : IDisposable
 
     /// <summary>dst[b, idx[i], :] = src[b, i, :] for src [B, n, D], dst [B, P, D] (K/V cache row update).</summary>
     void ScatterRows(Tensor source, IndexList indices, Tensor destination);
+
+    // ---- sampler ------------------------------------------------------------------------------------
+    /// <summary>Classifier-free guidance: y = uncond + scale·(cond − uncond), evaluated in that order as diffusers does.</summary>
+    void Guidance(Tensor uncond, Tensor cond, float scale, Tensor y);
+
+    /// <summary>Flow-matching Euler step: increment = dt·velocity, then latents += increment (dt = σ_next − σ).</summary>
+    void EulerStep(Tensor latents, Tensor velocity, float dt, Tensor increment);
 }

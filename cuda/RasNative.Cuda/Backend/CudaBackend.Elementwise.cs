@@ -1,0 +1,74 @@
+using RasNative.Cuda.Native;
+using RasNative.Runtime.Backends;
+using RasNative.Runtime.Tensors;
+
+namespace RasNative.Cuda;
+
+public sealed partial class CudaBackend
+{
+    public void Silu(Tensor x, Tensor y)
+    {
+        using var _ = Op("silu");
+        Require(x.Length == y.Length, $"silu {x} → {y}");
+        Launch("silu", x.Length, Ptr(x), Ptr(y), x.Length);
+    }
+
+    public void Add(Tensor a, Tensor b, Tensor y)
+    {
+        using var _ = Op("add");
+        Require(a.Length == b.Length && a.Length == y.Length, $"add {a} + {b} → {y}");
+        Launch("add", y.Length, Ptr(a), Ptr(b), Ptr(y), y.Length);
+    }
+
+    public void Copy(Tensor source, Tensor destination)
+    {
+        using var _ = Op("copy");
+        Require(source.Length == destination.Length, $"copy {source} → {destination}");
+        if (source.Length == 0) return;
+        Driver.Check(Driver.cuMemcpyDtoDAsync(Ptr(destination), Ptr(source), (nuint)(source.Length * ElementSize), device.Stream));
+    }
+
+    public void Fill(Tensor tensor, float value)
+    {
+        using var _ = Op("fill");
+        Launch("fill", tensor.Length, Ptr(tensor), value, tensor.Length);
+    }
+
+    public void LayerNormModulate(Tensor x, Modulation scale, Modulation? shift, Tensor y, float eps)
+    {
+        using var _ = Op("layernorm_modulate");
+        int dim = x.Dim(-1), batch = scale.Embedding.Dim(0);
+        Require(x.Length == y.Length && x.Rows % batch == 0, $"layernorm_modulate {x} → {y} with {batch} modulation rows");
+        var (scalePtr, scaleStride) = Chunk(scale, dim, batch);
+        var (shiftPtr, shiftStride) = shift is { } s ? Chunk(s, dim, batch) : (0UL, 0);
+        LaunchRows("layernorm_modulate", x.Rows, Ptr(x), Ptr(y), scalePtr, shiftPtr, (long)x.Rows, dim, x.Rows / batch, scaleStride, shiftStride, eps);
+    }
+
+    public void GatedResidual(Tensor x, Tensor y, Modulation gate)
+    {
+        using var _ = Op("gated_residual");
+        int dim = x.Dim(-1), batch = gate.Embedding.Dim(0);
+        Require(x.Length == y.Length && x.Length % batch == 0, $"gated_residual {x} += {y} with {batch} gate rows");
+        var (gatePtr, gateStride) = Chunk(gate, dim, batch);
+        Launch("gated_residual", x.Length, Ptr(x), Ptr(y), gatePtr, x.Length, x.Length / batch, dim, gateStride);
+    }
+
+    public void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps)
+    {
+        using var _ = Op("rmsnorm_heads");
+        Require(headDim > 0 && x.Length % headDim == 0 && weight.Length == headDim, $"rmsnorm_heads {x} with weight {weight}, headDim {headDim}");
+        long heads = x.Length / headDim;
+        // Warp per head: BlockSize / 32 heads per block.
+        Launch("rmsnorm_heads", heads * 32, Ptr(x), Ptr(weight), heads, headDim, eps);
+    }
+
+    /// <summary>Address of batch row 0's chunk and the embedding's row width (batch b is b·width further).</summary>
+    (ulong Pointer, int Stride) Chunk(Modulation modulation, int dim, int batch)
+    {
+        var embedding = modulation.Embedding;
+        int width = embedding.Dim(-1);
+        Require(embedding.Dim(0) == batch && embedding.Length == (long)batch * width && (modulation.Chunk + 1) * dim <= width,
+            $"modulation chunk {modulation.Chunk} of {embedding} for width {dim}");
+        return (Ptr(embedding) + (ulong)((long)modulation.Chunk * dim * ElementSize), width);
+    }
+}

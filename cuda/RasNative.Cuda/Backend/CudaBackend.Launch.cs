@@ -1,0 +1,42 @@
+using RasNative.Cuda.Native;
+
+namespace RasNative.Cuda;
+
+public sealed partial class CudaBackend
+{
+    /// <summary>Element-wise kernel over <paramref name="work"/> items (grid-stride, so the grid is capped).</summary>
+    void Launch(string kernel, long work, params ReadOnlySpan<KernelArg> args)
+    {
+        if (work <= 0) return;
+        long blocks = Math.Min((work + BlockSize - 1) / BlockSize, (long)device.Multiprocessors * 32);
+        LaunchBlocks(kernel, (uint)blocks, args);
+    }
+
+    /// <summary>Block-per-row kernel (BLOCK_PER_ROW loops over rows beyond the grid).</summary>
+    void LaunchRows(string kernel, long rows, params ReadOnlySpan<KernelArg> args)
+    {
+        if (rows <= 0) return;
+        LaunchBlocks(kernel, (uint)Math.Min(rows, (long)device.Multiprocessors * 64), args);
+    }
+
+    unsafe void LaunchBlocks(string kernel, uint blocks, ReadOnlySpan<KernelArg> args)
+    {
+        var values = stackalloc ulong[args.Length];
+        var pointers = stackalloc void*[args.Length];
+        for (int i = 0; i < args.Length; i++)
+        {
+            values[i] = args[i].Bits;
+            pointers[i] = &values[i];
+        }
+        Driver.Check(Driver.cuLaunchKernel(kernels[kernel], blocks, 1, 1, BlockSize, 1, 1, 0, device.Stream, pointers, null), $"cuLaunchKernel({kernel})");
+    }
+
+    /// <summary>Stream-ordered scratch: freed with <see cref="FreeScratch"/> after the ops that use it are queued.</summary>
+    ulong Scratch(long bytes)
+    {
+        Driver.Check(Driver.cuMemAllocAsync(out var pointer, (nuint)Math.Max(bytes, 4), device.Stream));
+        return pointer;
+    }
+
+    void FreeScratch(ulong pointer) => Driver.Check(Driver.cuMemFreeAsync(pointer, device.Stream));
+}

@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+using RasNative.Cuda.Native;
+using RasNative.Runtime.Tensors;
+
+namespace RasNative.Cuda;
+
+public sealed partial class CudaBackend
+{
+    public Tensor Allocate(params int[] shape)
+    {
+        using var _ = Op("allocate");
+        long length = Tensor.ShapeLength(shape);
+        var pointer = AllocateZeroed(length * ElementSize);
+        return new Tensor(new CudaStorage(pointer, length, DType), 0, shape);
+    }
+
+    public Tensor Upload(ReadOnlySpan<float> data, params int[] shape)
+    {
+        using var _ = Op("upload");
+        Require(Tensor.ShapeLength(shape) == data.Length, $"{data.Length} values for shape [{string.Join(",", shape)}]");
+        var pointer = UploadBytes(HostConversions.ToDevice(data, DType));
+        return new Tensor(new CudaStorage(pointer, data.Length, DType), 0, shape);
+    }
+
+    public unsafe void Download(Tensor source, Span<float> destination)
+    {
+        using var _ = Op("download");
+        Require(destination.Length == source.Length, $"{destination.Length} floats for {source}");
+        var bytes = new byte[source.Length * ElementSize];
+        fixed (byte* p = bytes)
+        {
+            Driver.Check(Driver.cuMemcpyDtoHAsync(p, Ptr(source), (nuint)bytes.Length, device.Stream));
+            Driver.Check(Driver.cuStreamSynchronize(device.Stream));
+        }
+        HostConversions.FromDevice(bytes, DType, destination);
+    }
+
+    public IndexList UploadIndices(ReadOnlySpan<int> indices)
+    {
+        using var _ = Op("upload_indices");
+        return new CudaIndexList(UploadBytes(MemoryMarshal.AsBytes(indices)), indices.Length);
+    }
+
+    public LinearWeight UploadLinear(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
+    {
+        using var _ = Op("upload_linear");
+        Require(weight.Length == (long)outFeatures * inFeatures, $"weight has {weight.Length} values for [{outFeatures}, {inFeatures}]");
+        Require(bias.IsEmpty || bias.Length == outFeatures, $"bias has {bias.Length} values for {outFeatures} outputs");
+        var w = UploadBytes(HostConversions.ToDevice(weight, DType));
+        var b = bias.IsEmpty ? 0UL : UploadBytes(HostConversions.ToDevice(bias, DType));
+        return new CudaLinearWeight(w, b, outFeatures, inFeatures);
+    }
+
+    /// <summary>Long-lived memory, zeroed on the stream; rounded up to whole 32-bit words for cuMemsetD32.</summary>
+    ulong AllocateZeroed(long bytes)
+    {
+        long words = Math.Max(1, (bytes + 3) / 4);
+        Driver.Check(Driver.cuMemAlloc(out var pointer, (nuint)(words * 4)));
+        allocations.Add(pointer);
+        Driver.Check(Driver.cuMemsetD32Async(pointer, 0, (nuint)words, device.Stream));
+        return pointer;
+    }
+
+    /// <summary>Pageable host → device: the driver stages the bytes before returning, so the span may go away.</summary>
+    unsafe ulong UploadBytes(ReadOnlySpan<byte> bytes)
+    {
+        var pointer = AllocateZeroed(bytes.Length);
+        if (bytes.IsEmpty) return pointer;
+        fixed (byte* p = bytes) Driver.Check(Driver.cuMemcpyHtoDAsync(pointer, p, (nuint)bytes.Length, device.Stream));
+        return pointer;
+    }
+}

@@ -1,0 +1,64 @@
+#include "ras.cuh"
+
+// y [B, dim] = [cos(t·f) | sin(t·f)], f_k = exp(−ln(10000)·k/(dim/2)), all in float32 with precise
+// expf/cosf/sinf so it matches the CPU to the last bits; an odd dim's last column is 0 (as diffusers pads).
+extern "C" __global__ void timestep_embedding(const float* timesteps, T* y, int batch, int dim)
+{
+    const int half = dim / 2;
+    GRID_STRIDE(i, (long long)batch * dim)
+    {
+        const int b = (int)(i / dim), j = (int)(i % dim);
+        float v = 0.0f;
+        if (j < 2 * half)
+        {
+            const int k = j < half ? j : j - half;
+            const float exponent = (-9.210340371976184f * (float)k) / (float)half;
+            const float arg = timesteps[b] * expf(exponent);
+            v = j < half ? cosf(arg) : sinf(arg);
+        }
+        store(y, i, v);
+    }
+}
+
+// latent [B, C, H, W] → y [B, n, C·p·p] in (c, py, px) order; token i is patch patches[i] (or i when
+// patches is null), patch ids row-major over the (H/p) × (W/p) grid.
+extern "C" __global__ void patchify(const T* latent, T* y, const int* patches, int batch, int channels, int height, int width, int p, int n)
+{
+    const int width_out = channels * p * p, grid_w = width / p;
+    GRID_STRIDE(i, (long long)batch * n * width_out)
+    {
+        const int col = (int)(i % width_out);
+        const long long r = i / width_out;
+        const int token = (int)(r % n), b = (int)(r / n);
+        const int c = col / (p * p), py = (col / p) % p, px = col % p;
+        const int patch = patches ? patches[token] : token;
+        const int yy = (patch / grid_w) * p + py, xx = (patch % grid_w) * p + px;
+        y[i] = latent[(((long long)b * channels + c) * height + yy) * width + xx];
+    }
+}
+
+// tokens [B, n, p·p·C] in (py, px, c) order → their patches of y [B, C, H, W]; unlisted patches untouched.
+extern "C" __global__ void unpatchify(const T* tokens, T* y, const int* patches, int batch, int channels, int height, int width, int p, int n)
+{
+    const int width_in = channels * p * p, grid_w = width / p;
+    GRID_STRIDE(i, (long long)batch * n * width_in)
+    {
+        const int col = (int)(i % width_in);
+        const long long r = i / width_in;
+        const int token = (int)(r % n), b = (int)(r / n);
+        const int c = col % channels, px = (col / channels) % p, py = col / (channels * p);
+        const int patch = patches ? patches[token] : token;
+        const int yy = (patch / grid_w) * p + py, xx = (patch % grid_w) * p + px;
+        y[(((long long)b * channels + c) * height + yy) * width + xx] = tokens[i];
+    }
+}
+
+// x [B, n, dim] += table[rows[i], :] for every batch row.
+extern "C" __global__ void add_rows(T* x, const T* table, const int* rows, int batch, int n, int dim)
+{
+    GRID_STRIDE(i, (long long)batch * n * dim)
+    {
+        const int c = (int)(i % dim), token = (int)((i / dim) % n);
+        store(x, i, load(x, i) + load(table, (long long)rows[token] * dim + c));
+    }
+}

@@ -1,0 +1,53 @@
+#include "ras.cuh"
+
+// y = LN(x)·(1 + scale) + shift over rows of dim values (no affine, biased variance), block per row.
+// scale/shift point at their chunk for batch row 0; batch b = row / tokens reads b·stride further
+// (each embedding's row width, as scale and shift may come from different embeddings).
+// Two passes over the row (mean, then centred variance) match the CPU's numerics better than E[x²]−E[x]².
+extern "C" __global__ void layernorm_modulate(const T* x, T* y, const T* scale, const T* shift,
+    long long rows, int dim, int tokens, int scaleStride, int shiftStride, float eps)
+{
+    __shared__ float scratch[33];
+    BLOCK_PER_ROW(row, rows)
+    {
+        const T* xr = x + row * dim;
+        T* yr = y + row * dim;
+        float sum = 0.0f;
+        for (int c = threadIdx.x; c < dim; c += blockDim.x) sum += load(xr, c);
+        const float mean = block_sum(sum, scratch) / dim;
+        float squares = 0.0f;
+        for (int c = threadIdx.x; c < dim; c += blockDim.x)
+        {
+            const float d = load(xr, c) - mean;
+            squares += d * d;
+        }
+        const float inv = 1.0f / sqrtf(block_sum(squares, scratch) / dim + eps);
+        const long long b = row / tokens;
+        for (int c = threadIdx.x; c < dim; c += blockDim.x)
+        {
+            float v = (load(xr, c) - mean) * inv * (1.0f + load(scale, b * scaleStride + c));
+            if (shift) v += load(shift, b * shiftStride + c);
+            store(yr, c, v);
+        }
+    }
+}
+
+// In place, warp per head: x / sqrt(mean(x²) + eps) · weight over each run of headDim channels.
+// Launch with a multiple of 32 threads per block so every warp is whole.
+extern "C" __global__ void rmsnorm_heads(T* x, const T* weight, long long heads, int headDim, float eps)
+{
+    const int lane = threadIdx.x & 31;
+    const long long warps = ((long long)gridDim.x * blockDim.x) >> 5;
+    for (long long h = ((long long)blockIdx.x * blockDim.x + threadIdx.x) >> 5; h < heads; h += warps)
+    {
+        T* xh = x + h * headDim;
+        float squares = 0.0f;
+        for (int c = lane; c < headDim; c += 32)
+        {
+            const float v = load(xh, c);
+            squares += v * v;
+        }
+        const float inv = 1.0f / sqrtf(warp_sum(squares) / headDim + eps);
+        for (int c = lane; c < headDim; c += 32) store(xh, c, load(xh, c) * inv * load(weight, c));
+    }
+}

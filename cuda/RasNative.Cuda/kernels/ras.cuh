@@ -1,0 +1,110 @@
+// Shared by every kernel source. NVRTC 11.x ships neither cuda_fp16.h nor cuda_bf16.h, so the 16-bit
+// formats are plain storage structs converted to float with PTX cvt / bit arithmetic; all math is float.
+// Each .cu is compiled once per storage type with -DRAS_DTYPE=0 (float), 1 (__half) or 2 (__nv_bfloat16),
+// so kernels are extern "C" with unmangled names and "T" is the storage type.
+#pragma once
+
+struct __align__(2) __half { unsigned short x; };
+struct __align__(2) __nv_bfloat16 { unsigned short x; };
+
+#if RAS_DTYPE == 1
+typedef __half T;
+#elif RAS_DTYPE == 2
+typedef __nv_bfloat16 T;
+#else
+typedef float T;
+#endif
+
+__device__ __forceinline__ float to_float(float v) { return v; }
+
+__device__ __forceinline__ float to_float(__half v)
+{
+    float f;
+    asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(v.x));
+    return f;
+}
+
+// bf16 is the top half of a float32.
+__device__ __forceinline__ float to_float(__nv_bfloat16 v) { return __uint_as_float(((unsigned)v.x) << 16); }
+
+template <typename S> __device__ S from_float(float f);
+
+template <> __device__ __forceinline__ float from_float<float>(float f) { return f; }
+
+template <> __device__ __forceinline__ __half from_float<__half>(float f)
+{
+    __half h;
+    asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h.x) : "f"(f));
+    return h;
+}
+
+// Round to nearest even by bit arithmetic (cvt.rn.bf16.f32 needs sm_80; this works on every arch).
+template <> __device__ __forceinline__ __nv_bfloat16 from_float<__nv_bfloat16>(float f)
+{
+    unsigned u = __float_as_uint(f);
+    __nv_bfloat16 b;
+    if ((u & 0x7fffffffu) > 0x7f800000u)
+        b.x = (unsigned short)((u >> 16) | 0x40u); // NaN stays a (quiet) NaN
+    else
+        b.x = (unsigned short)((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);
+    return b;
+}
+
+__device__ __forceinline__ float load(const T* p, long long i) { return to_float(p[i]); }
+
+__device__ __forceinline__ void store(T* p, long long i, float v) { p[i] = from_float<T>(v); }
+
+#define RAS_NEG_INF __int_as_float(0xff800000)
+
+// Grid-stride loop over [0, n): any launch size covers any n.
+#define GRID_STRIDE(i, n) \
+    for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (long long)(n); i += (long long)blockDim.x * gridDim.x)
+
+// One block per row, for any number of rows.
+#define BLOCK_PER_ROW(row, rows) for (long long row = blockIdx.x; row < (long long)(rows); row += gridDim.x)
+
+__device__ __forceinline__ float warp_sum(float v)
+{
+    for (int offset = 16; offset > 0; offset >>= 1) v += __shfl_xor_sync(0xffffffffu, v, offset);
+    return v;
+}
+
+__device__ __forceinline__ float warp_max(float v)
+{
+    for (int offset = 16; offset > 0; offset >>= 1) v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, offset));
+    return v;
+}
+
+// Block-wide reductions; scratch is __shared__ float[33]. Every thread gets the result. The leading
+// barrier lets a block call these back to back on the same scratch.
+__device__ __forceinline__ float block_sum(float v, float* scratch)
+{
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
+    v = warp_sum(v);
+    __syncthreads();
+    if (lane == 0) scratch[warp] = v;
+    __syncthreads();
+    if (warp == 0)
+    {
+        v = warp_sum(lane < warps ? scratch[lane] : 0.0f);
+        if (lane == 0) scratch[32] = v;
+    }
+    __syncthreads();
+    return scratch[32];
+}
+
+__device__ __forceinline__ float block_max(float v, float* scratch)
+{
+    const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5, warps = (blockDim.x + 31) >> 5;
+    v = warp_max(v);
+    __syncthreads();
+    if (lane == 0) scratch[warp] = v;
+    __syncthreads();
+    if (warp == 0)
+    {
+        v = warp_max(lane < warps ? scratch[lane] : RAS_NEG_INF);
+        if (lane == 0) scratch[32] = v;
+    }
+    __syncthreads();
+    return scratch[32];
+}

@@ -1,0 +1,54 @@
+#include "ras.cuh"
+
+// dst [B, n, dim][b, i] = src [B, srcRows, dim][b, indices[i]].
+extern "C" __global__ void gather_rows(const T* src, const int* indices, T* dst, int batch, int n, int srcRows, int dim)
+{
+    GRID_STRIDE(i, (long long)batch * n * dim)
+    {
+        const int c = (int)(i % dim);
+        const long long r = i / dim;
+        const int token = (int)(r % n), b = (int)(r / n);
+        dst[i] = src[((long long)b * srcRows + indices[token]) * dim + c];
+    }
+}
+
+// dst [B, dstRows, dim][b, indices[i]] = src [B, n, dim][b, i] (K/V cache row update).
+extern "C" __global__ void scatter_rows(const T* src, const int* indices, T* dst, int batch, int n, int dstRows, int dim)
+{
+    GRID_STRIDE(i, (long long)batch * n * dim)
+    {
+        const int c = (int)(i % dim);
+        const long long r = i / dim;
+        const int token = (int)(r % n), b = (int)(r / n);
+        dst[((long long)b * dstRows + indices[token]) * dim + c] = src[i];
+    }
+}
+
+// dst [B, rowsA + rowsB, dim] = per batch, a's rows then b's rows (joint-attention segments).
+extern "C" __global__ void concat_rows(const T* a, int rowsA, const T* b, int rowsB, T* dst, int batch, int dim)
+{
+    const int rows = rowsA + rowsB;
+    GRID_STRIDE(i, (long long)batch * rows * dim)
+    {
+        const int c = (int)(i % dim);
+        const long long r = i / dim;
+        const int row = (int)(r % rows), bb = (int)(r / rows);
+        dst[i] = row < rowsA ? a[((long long)bb * rowsA + row) * dim + c] : b[((long long)bb * rowsB + row - rowsA) * dim + c];
+    }
+}
+
+// Inverse of concat_rows.
+extern "C" __global__ void split_rows(const T* src, T* a, int rowsA, T* b, int rowsB, int batch, int dim)
+{
+    const int rows = rowsA + rowsB;
+    GRID_STRIDE(i, (long long)batch * rows * dim)
+    {
+        const int c = (int)(i % dim);
+        const long long r = i / dim;
+        const int row = (int)(r % rows), bb = (int)(r / rows);
+        if (row < rowsA)
+            a[((long long)bb * rowsA + row) * dim + c] = src[i];
+        else
+            b[((long long)bb * rowsB + row - rowsA) * dim + c] = src[i];
+    }
+}

@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace RasNative.Loaders;
+
+/// <summary>Typed access to a diffusers config object: an absent or null key yields the caller's default,
+/// a value of the wrong type is a one-line <see cref="ModelFolderException"/> naming the file and key.</summary>
+internal sealed class ConfigReader
+{
+    readonly JsonElement json;
+    readonly string source;
+
+    public ConfigReader(JsonElement json, string source)
+    {
+        if (json.ValueKind != JsonValueKind.Object)
+            throw new ModelFolderException($"{source}: config must be a JSON object, got {json.ValueKind}");
+        this.json = json;
+        this.source = source;
+    }
+
+    public int? NullableInt(string key) =>
+        Value(key) is { } value ? (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : throw WrongType(key, "an integer", value)) : null;
+
+    public int Int(string key, int fallback) => NullableInt(key) ?? fallback;
+
+    public double? NullableDouble(string key) =>
+        Value(key) is { } value ? (value.ValueKind == JsonValueKind.Number ? value.GetDouble() : throw WrongType(key, "a number", value)) : null;
+
+    public double Double(string key, double fallback) => NullableDouble(key) ?? fallback;
+
+    public bool Bool(string key, bool fallback) => Value(key) switch
+    {
+        null => fallback,
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.False } => false,
+        var value => throw WrongType(key, "true or false", value.Value),
+    };
+
+    public string? NullableString(string key) =>
+        Value(key) is { } value ? (value.ValueKind == JsonValueKind.String ? value.GetString() : throw WrongType(key, "a string", value)) : null;
+
+    public int[] IntArray(string key)
+    {
+        if (Value(key) is not { } value) return [];
+        if (value.ValueKind != JsonValueKind.Array) throw WrongType(key, "an array of integers", value);
+        return value.EnumerateArray()
+            .Select(item => item.ValueKind == JsonValueKind.Number && item.TryGetInt32(out var number) ? number : throw WrongType(key, "an array of integers", value))
+            .ToArray();
+    }
+
+    JsonElement? Value(string key) =>
+        json.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    ModelFolderException WrongType(string key, string expected, JsonElement value) =>
+        new($"{source}: key '{key}' must be {expected}, got {MessageText.Excerpt(value.GetRawText())}");
+}

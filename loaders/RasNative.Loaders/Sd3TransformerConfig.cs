@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace RasNative.Loaders;
+
+/// <summary>SD3Transformer2DModel config.json; defaults are diffusers' constructor defaults.</summary>
+public sealed record Sd3TransformerConfig
+{
+    public int SampleSize { get; init; } = 128;
+    public int PatchSize { get; init; } = 2;
+    public int InChannels { get; init; } = 16;
+
+    /// <summary>diffusers uses InChannels when out_channels is absent or null.</summary>
+    public int OutChannels { get; init; } = 16;
+
+    public int NumLayers { get; init; } = 18;
+    public int AttentionHeadDim { get; init; } = 64;
+    public int NumAttentionHeads { get; init; } = 18;
+    public int JointAttentionDim { get; init; } = 4096;
+    public int CaptionProjectionDim { get; init; } = 1152;
+    public int PooledProjectionDim { get; init; } = 2048;
+    public int PosEmbedMaxSize { get; init; } = 96;
+
+    /// <summary>null (SD3) or "rms_norm" (SD3.5).</summary>
+    public string? QkNorm { get; init; }
+
+    /// <summary>Blocks with the extra image-only attention (SD3.5 medium).</summary>
+    public int[] DualAttentionLayers { get; init; } = [];
+
+    public int InnerDim => NumAttentionHeads * AttentionHeadDim;
+
+    /// <param name="source">Named in error messages (normally the config.json path).</param>
+    public static Sd3TransformerConfig FromJson(JsonElement json, string source = "config.json")
+    {
+        var config = new ConfigReader(json, source);
+        var defaults = new Sd3TransformerConfig();
+        var inChannels = config.Int("in_channels", defaults.InChannels);
+        return new Sd3TransformerConfig
+        {
+            SampleSize = config.Int("sample_size", defaults.SampleSize),
+            PatchSize = config.Int("patch_size", defaults.PatchSize),
+            InChannels = inChannels,
+            OutChannels = config.Int("out_channels", inChannels),
+            NumLayers = config.Int("num_layers", defaults.NumLayers),
+            AttentionHeadDim = config.Int("attention_head_dim", defaults.AttentionHeadDim),
+            NumAttentionHeads = config.Int("num_attention_heads", defaults.NumAttentionHeads),
+            JointAttentionDim = config.Int("joint_attention_dim", defaults.JointAttentionDim),
+            CaptionProjectionDim = config.Int("caption_projection_dim", defaults.CaptionProjectionDim),
+            PooledProjectionDim = config.Int("pooled_projection_dim", defaults.PooledProjectionDim),
+            PosEmbedMaxSize = config.Int("pos_embed_max_size", defaults.PosEmbedMaxSize),
+            QkNorm = config.NullableString("qk_norm"),
+            DualAttentionLayers = config.IntArray("dual_attention_layers"),
+        };
+    }
+}

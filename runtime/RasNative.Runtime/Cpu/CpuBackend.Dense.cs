@@ -1,0 +1,51 @@
+using RasNative.Runtime.Backends;
+using RasNative.Runtime.Cpu.Kernels;
+using RasNative.Runtime.Tensors;
+
+namespace RasNative.Runtime.Cpu;
+
+public sealed partial class CpuBackend
+{
+    public unsafe void Linear(Tensor x, LinearWeight weight, Tensor y, Activation activation = Activation.None)
+    {
+        var w = weight as PackedLinearWeight ?? throw new ArgumentException("weight does not belong to the CPU backend");
+        if (x.Dim(-1) != w.K || y.Dim(-1) != w.N || x.Rows != y.Rows)
+            throw new ArgumentException($"linear [{w.N}x{w.K}]: input {x}, output {y}");
+        var epilogue = activation switch
+        {
+            Activation.None => GemmEpilogue.None,
+            Activation.GeluTanh => GemmEpilogue.GeluTanh,
+            Activation.Silu => GemmEpilogue.Silu,
+            _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+        };
+        CpuGemm.Linear(x.Pointer(), x.Rows, w, y.Pointer(), epilogue);
+    }
+
+    public unsafe void Attention(AttentionArgs a)
+    {
+        int batch = a.Query1.Dim(0);
+        var problem = new AttentionProblem
+        {
+            Batch = batch,
+            Heads = a.Heads,
+            KvHeads = a.EffectiveKvHeads,
+            HeadDim = a.HeadDim,
+            Scale = a.Scale,
+            Q1 = Segment(a.Query1),
+            Q2 = Segment(a.Query2),
+            K1 = Segment(a.Key1),
+            K2 = Segment(a.Key2),
+            V1 = Segment(a.Value1),
+            V2 = Segment(a.Value2),
+            O1 = Segment(a.Output1),
+            O2 = Segment(a.Output2),
+            KeyMask = a.KeyMask is null ? null : a.KeyMask.Pointer(),
+            KeyMaskBatchStride = a.KeyMask is null ? 0 : a.KeyMask.Dim(-1),
+        };
+        CpuAttention.Run(in problem);
+    }
+
+    static unsafe AttentionSegment Segment(Tensor? t) => t is null
+        ? default
+        : new AttentionSegment(t.Pointer(), t.Dim(1), (long)t.Dim(1) * t.Dim(2), t.Dim(2));
+}

@@ -1,0 +1,54 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using RasNative.Runtime.Backends;
+using RasNative.Runtime.Tensors;
+
+namespace RasNative.Runtime.Cpu;
+
+public sealed partial class CpuBackend
+{
+    public void Silu(Tensor x, Tensor y)
+    {
+        RequireSameLength(x, y, "silu");
+        var src = x.Span();
+        var dst = y.Span();
+        for (int i = 0; i < src.Length; i++) dst[i] = src[i] / (1f + MathF.Exp(-src[i]));
+    }
+
+    public void Add(Tensor a, Tensor b, Tensor y)
+    {
+        RequireSameLength(a, b, "add");
+        RequireSameLength(a, y, "add");
+        TensorPrimitives.Add(a.Span(), b.Span(), y.Span());
+    }
+
+    public void Copy(Tensor source, Tensor destination)
+    {
+        RequireSameLength(source, destination, "copy");
+        source.Span().CopyTo(destination.Span());
+    }
+
+    public void Fill(Tensor tensor, float value) => tensor.Span().Fill(value);
+
+    public void GatedResidual(Tensor x, Tensor y, Modulation gate)
+    {
+        RequireSameLength(x, y, "gated residual");
+        int width = x.Dim(-1), tokens = x.Dim(-2);
+        var gates = gate.Embedding;
+        CpuParallel.ForRows(x.Rows, width, (start, end) =>
+        {
+            var xs = x.Span();
+            var ys = y.Span();
+            var g = gates.Span();
+            for (int r = start; r < end; r++)
+            {
+                var row = xs.Slice(r * width, width);
+                var gateRow = ChunkRow(g, gates, gate.Chunk, r / tokens, width);
+                TensorPrimitives.FusedMultiplyAdd(ys.Slice(r * width, width), gateRow, row, row);
+            }
+        });
+    }
+
+    /// <summary>Chunk <paramref name="chunk"/> (width values) of batch row <paramref name="batch"/> of an embedding [B, k·width].</summary>
+    static ReadOnlySpan<float> ChunkRow(ReadOnlySpan<float> embedding, Tensor embeddingTensor, int chunk, int batch, int width) =>
+        embedding.Slice(batch * embeddingTensor.Dim(-1) + chunk * width, width);
+}

@@ -1,0 +1,30 @@
+using RasNative.Runtime.Tensors;
+
+namespace RasNative.Runtime.Cpu;
+
+public sealed partial class CpuBackend
+{
+    public void Guidance(Tensor uncond, Tensor cond, float scale, Tensor y)
+    {
+        RequireSameLength(uncond, cond, "guidance");
+        RequireSameLength(uncond, y, "guidance");
+        var u = uncond.Span();
+        var c = cond.Span();
+        var dst = y.Span();
+        for (int i = 0; i < dst.Length; i++) dst[i] = u[i] + scale * (c[i] - u[i]);
+    }
+
+    public void EulerStep(Tensor latents, Tensor velocity, float dt, Tensor increment)
+    {
+        RequireSameLength(latents, velocity, "euler step");
+        RequireSameLength(latents, increment, "euler step");
+        var x = latents.Span();
+        var v = velocity.Span();
+        var d = increment.Span();
+        for (int i = 0; i < x.Length; i++)
+        {
+            d[i] = dt * v[i];
+            x[i] += d[i];
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using RasNative.Runtime.Backends;
+using RasNative.Runtime.Cpu.Kernels;
+using RasNative.Runtime.Tensors;
+
+namespace RasNative.Runtime.Cpu;
+
+/// <summary>
+/// The float32 reference backend: every op is a plain loop (SIMD where it matters) that runs at once.
+/// It is the oracle the CUDA kernels are tested against, so each op reads like its specification.
+/// </summary>
+public sealed partial class CpuBackend : IBackend
+{
+    readonly List<PackedLinearWeight> ownedWeights = [];
+
+    public string Name => "cpu";
+
+    public Tensor Allocate(params int[] shape) => new(new CpuStorage(Tensor.ShapeLength(shape)), 0, shape);
+
+    public Tensor Upload(ReadOnlySpan<float> data, params int[] shape)
+    {
+        if (data.Length != Tensor.ShapeLength(shape))
+            throw new ArgumentException($"upload of {data.Length} values into shape [{string.Join(",", shape)}]");
+        var t = Allocate(shape);
+        data.CopyTo(t.Span());
+        return t;
+    }
+
+    public void Download(Tensor source, Span<float> destination) => source.Span().CopyTo(destination);
+
+    public IndexList UploadIndices(ReadOnlySpan<int> indices) => new CpuIndexList(indices.ToArray());
+
+    public LinearWeight UploadLinear(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
+    {
+        var packed = PackedLinearWeight.Create(weight, bias, outFeatures, inFeatures);
+        lock (ownedWeights) ownedWeights.Add(packed);
+        return packed;
+    }
+
+    public void Synchronize()
+    {
+    }
+
+    public IDisposable Range(string name) => NoRange.Instance;
+
+    public void Dispose()
+    {
+        lock (ownedWeights)
+        {
+            foreach (var w in ownedWeights) w.Dispose();
+            ownedWeights.Clear();
+        }
+    }
+
+    static void RequireSameLength(Tensor a, Tensor b, string op)
+    {
+        if (a.Length != b.Length) throw new ArgumentException($"{op}: {a} and {b} differ in size");
+    }
+
+    sealed class NoRange : IDisposable
+    {
+        public static readonly NoRange Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+}

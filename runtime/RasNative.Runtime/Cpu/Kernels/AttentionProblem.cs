@@ -1,0 +1,47 @@
+namespace RasNative.Runtime.Cpu.Kernels;
+
+/// <summary>
+/// Attention of the query sequence [Q1; Q2] against the key/value sequences [K1; K2] and [V1; V2], written to
+/// [O1; O2] at the queries' positions: O = softmax(q·kᵀ·Scale + mask)·v per batch and head, where query head h
+/// reads kv head h / (Heads / KvHeads). The second segments may have zero rows.
+/// </summary>
+public unsafe ref struct AttentionProblem
+{
+    public required int Batch { get; init; }
+
+    public required int Heads { get; init; }
+
+    public required int KvHeads { get; init; }
+
+    public required int HeadDim { get; init; }
+
+    public required float Scale { get; init; }
+
+    public required AttentionSegment Q1 { get; init; }
+
+    public AttentionSegment Q2 { get; init; }
+
+    public required AttentionSegment K1 { get; init; }
+
+    public AttentionSegment K2 { get; init; }
+
+    /// <summary>Same rows as <see cref="K1"/>.</summary>
+    public required AttentionSegment V1 { get; init; }
+
+    /// <summary>Same rows as <see cref="K2"/>.</summary>
+    public AttentionSegment V2 { get; init; }
+
+    /// <summary>Same rows as <see cref="Q1"/>.</summary>
+    public required AttentionSegment O1 { get; init; }
+
+    /// <summary>Same rows as <see cref="Q2"/>.</summary>
+    public AttentionSegment O2 { get; init; }
+
+    /// <summary>
+    /// Null for no mask; else KeyMask[b·KeyMaskBatchStride + j] over the concatenated keys j of [K1; K2]:
+    /// 0 excludes key j (a −∞ logit), anything else attends. A query with every key excluded gets zeros.
+    /// </summary>
+    public float* KeyMask { get; init; }
+
+    public long KeyMaskBatchStride { get; init; }
+}

@@ -1,0 +1,172 @@
+using System.Runtime.Intrinsics;
+
+namespace RasNative.Runtime.Cpu.Kernels;
+
+/// <summary>
+/// Flash attention (see <see cref="AttentionProblem"/>), one task per (batch, head, tile of 64 queries).
+/// Queries live in vector lanes: the tile is held transposed, Qᵀ[channel, query] pre-scaled, and each key
+/// tile costs two <see cref="MicroKernel"/> passes, Sᵀ = K·Qᵀ (keys broadcast from their rows) and
+/// Oᵀ += Vᵀ·P (value channels broadcast), so neither K nor V is ever copied or transposed and any head dim
+/// works without a remainder loop. At most 64 × 64 scores exist at once; a softmax running max and sum per
+/// query rescale the accumulator. Each task's arithmetic is fixed, so results are deterministic.
+/// </summary>
+public static unsafe class CpuAttention
+{
+    // A multiple of every width's two-vector panel (up to 32 lanes with Vector512).
+    const int QueryTile = 64;
+    const int KeyTile = 64;
+    const long ParallelThreshold = 1 << 18;
+
+    public static void Run(in AttentionProblem problem) => Run(problem, SimdKinds.Best);
+
+    internal static void Run(in AttentionProblem problem, SimdKind kind)
+    {
+        Validate(problem);
+        int queries = problem.Q1.Rows + problem.Q2.Rows;
+        int keys = problem.K1.Rows + problem.K2.Rows;
+        if (problem.Batch == 0 || queries == 0)
+            return;
+
+        var job = new AttentionJob
+        {
+            Q1 = problem.Q1, Q2 = problem.Q2, K1 = problem.K1, K2 = problem.K2,
+            V1 = problem.V1, V2 = problem.V2, O1 = problem.O1, O2 = problem.O2,
+            KeyMask = problem.KeyMask,
+            KeyMaskBatchStride = problem.KeyMaskBatchStride,
+            Heads = problem.Heads,
+            HeadsPerKvHead = problem.Heads / problem.KvHeads,
+            HeadDim = problem.HeadDim,
+            Scale = problem.Scale,
+            Queries = queries,
+            QueryTiles = (queries + QueryTile - 1) / QueryTile,
+        };
+        delegate*<void*, int, void> body = kind switch
+        {
+            SimdKind.Vector512 => &RunTask<Simd512, Vector512<float>>,
+            SimdKind.Vector256 => &RunTask<Simd256, Vector256<float>>,
+            _ => &RunTask<Simd128, Vector128<float>>,
+        };
+        int tasks = problem.Batch * problem.Heads * job.QueryTiles;
+        if ((long)problem.Batch * problem.Heads * queries * keys * problem.HeadDim >= ParallelThreshold)
+            KernelParallel.For(tasks, &job, body);
+        else
+            for (int t = 0; t < tasks; t++)
+                body(&job, t);
+    }
+
+    static void Validate(in AttentionProblem p)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(p.Batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(p.Heads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(p.KvHeads, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(p.HeadDim, 1);
+        if (p.Heads % p.KvHeads != 0)
+            throw new ArgumentException($"{p.Heads} heads are not a multiple of {p.KvHeads} kv heads");
+        if (p.V1.Rows != p.K1.Rows || p.V2.Rows != p.K2.Rows)
+            throw new ArgumentException("value segments must have the key segments' rows");
+        if (p.O1.Rows != p.Q1.Rows || p.O2.Rows != p.Q2.Rows)
+            throw new ArgumentException("output segments must have the query segments' rows");
+        ReadOnlySpan<AttentionSegment> segments = [p.Q1, p.Q2, p.K1, p.K2, p.V1, p.V2, p.O1, p.O2];
+        foreach (var s in segments)
+            if (s.Rows < 0 || (s.Rows > 0 && s.Data == null))
+                throw new ArgumentException("a segment with rows needs data and a non-negative row count");
+    }
+
+    struct AttentionJob
+    {
+        public AttentionSegment Q1, Q2, K1, K2, V1, V2, O1, O2;
+        public float* KeyMask;
+        public long KeyMaskBatchStride;
+        public int Heads, HeadsPerKvHead, HeadDim, Queries, QueryTiles;
+        public float Scale;
+    }
+
+    /// <summary>Per-task working set, carved from this thread's scratch.</summary>
+    readonly struct Tile
+    {
+        public Tile(int headDim)
+        {
+            QueryT = ThreadScratch.Get((2 * headDim + KeyTile + 2) * QueryTile);
+            OutputT = QueryT + headDim * QueryTile;
+            Scores = OutputT + headDim * QueryTile;
+            RunningMax = Scores + KeyTile * QueryTile;
+            RunningSum = RunningMax + QueryTile;
+        }
+
+        public float* QueryT { get; }
+        public float* OutputT { get; }
+        public float* Scores { get; }
+        public float* RunningMax { get; }
+        public float* RunningSum { get; }
+    }
+
+    static void RunTask<TS, TV>(void* context, int task)
+        where TS : struct, ISimd<TV>
+        where TV : unmanaged
+    {
+        var job = (AttentionJob*)context;
+        int q0 = task % job->QueryTiles * QueryTile;
+        int batch = task / job->QueryTiles / job->Heads;
+        int head = task / job->QueryTiles % job->Heads;
+        int headDim = job->HeadDim;
+        int queries = Math.Min(QueryTile, job->Queries - q0);
+        int panel = 2 * TS.Width;
+        int lanes = (queries + panel - 1) / panel * panel;
+        var tile = new Tile(headDim);
+
+        for (int i = 0; i < lanes; i++)
+        {
+            float* q = i < queries ? QueryRow(job->Q1, job->Q2, batch, q0 + i) + head * headDim : null;
+            for (int d = 0; d < headDim; d++)
+                tile.QueryT[d * QueryTile + i] = q != null ? q[d] * job->Scale : 0f;
+        }
+        new Span<float>(tile.OutputT, headDim * QueryTile).Clear();
+        new Span<float>(tile.RunningMax, QueryTile).Fill(float.NegativeInfinity);
+        new Span<float>(tile.RunningSum, QueryTile).Clear();
+
+        int kvOffset = head / job->HeadsPerKvHead * headDim;
+        KeySegment<TS, TV>(job, tile, job->K1, job->V1, 0, batch, kvOffset, lanes);
+        KeySegment<TS, TV>(job, tile, job->K2, job->V2, job->K1.Rows, batch, kvOffset, lanes);
+
+        for (int i = 0; i < queries; i++)
+        {
+            float* o = QueryRow(job->O1, job->O2, batch, q0 + i) + head * headDim;
+            float sum = tile.RunningSum[i];
+            for (int d = 0; d < headDim; d++)
+                o[d] = sum > 0f ? tile.OutputT[d * QueryTile + i] / sum : 0f;
+        }
+    }
+
+    static float* QueryRow(in AttentionSegment first, in AttentionSegment second, int batch, int row) =>
+        row < first.Rows ? first.Row(batch, row) : second.Row(batch, row - first.Rows);
+
+    /// <summary>Folds one key/value segment into the tile, KeyTile keys at a time; keyBase indexes the mask.</summary>
+    static void KeySegment<TS, TV>(AttentionJob* job, in Tile tile, in AttentionSegment k, in AttentionSegment v, int keyBase, int batch, int kvOffset, int lanes)
+        where TS : struct, ISimd<TV>
+        where TV : unmanaged
+    {
+        int headDim = job->HeadDim;
+        int panel = 2 * TS.Width;
+        for (int j0 = 0; j0 < k.Rows; j0 += KeyTile)
+        {
+            int keys = Math.Min(KeyTile, k.Rows - j0);
+            float* keyRows = k.Row(batch, j0) + kvOffset;
+            for (int c = 0; c < lanes; c += panel)
+                MicroKernel.Rows<TS, TV>(keys, keyRows, k.RowStride, 1, tile.QueryT + c, QueryTile, headDim, tile.Scores + c, QueryTile, TileStore.Overwrite);
+
+            if (job->KeyMask != null)
+            {
+                float* mask = job->KeyMask + batch * job->KeyMaskBatchStride + keyBase + j0;
+                for (int j = 0; j < keys; j++)
+                    if (mask[j] == 0f)
+                        new Span<float>(tile.Scores + j * QueryTile, lanes).Fill(float.NegativeInfinity);
+            }
+
+            OnlineSoftmax.Update<TS, TV>(tile.Scores, keys, lanes, QueryTile, tile.RunningMax, tile.RunningSum, tile.OutputT, headDim);
+
+            float* valueRows = v.Row(batch, j0) + kvOffset;
+            for (int c = 0; c < lanes; c += panel)
+                MicroKernel.Rows<TS, TV>(headDim, valueRows, 1, v.RowStride, tile.Scores + c, QueryTile, keys, tile.OutputT + c, QueryTile, TileStore.AddToOutput);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+namespace RasNative.Runtime.Cpu.Kernels;
+
+/// <summary>Activation applied to each GEMM output element after the bias, while the tile is still in registers.</summary>
+public enum GemmEpilogue
+{
+    None,
+
+    /// <summary>GELU, tanh approximation: 0.5·v·(1 + tanh(√(2/π)·(v + 0.044715·v³))).</summary>
+    GeluTanh,
+
+    /// <summary>v·sigmoid(v).</summary>
+    Silu,
+}

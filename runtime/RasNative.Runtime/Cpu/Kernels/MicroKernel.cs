@@ -1,0 +1,140 @@
+using System.Runtime.CompilerServices;
+
+namespace RasNative.Runtime.Cpu.Kernels;
+
+/// <summary>
+/// The register-tiled inner product shared by GEMM and attention: C[r, 0..2W) = Σ_k A[r, k]·B[k, 0..2W) for up
+/// to six rows r, with A read as broadcast scalars at a + r·aRow + k·aK and B as two vectors at b + k·bK.
+/// Six rows × two vectors keep 12 accumulators plus two B vectors and a broadcast within the 16 AVX2 registers.
+/// Every output element is one FMA chain over k in order, so results do not depend on tiling or threads.
+/// </summary>
+internal static unsafe class MicroKernel
+{
+    public const int MaxRows = 6;
+
+    /// <summary>Any number of rows: full six-row tiles, then a 4/2/1-row tail.</summary>
+    public static void Rows<TS, TV>(int rows, float* a, nint aRow, nint aK, float* b, nint bK, int depth, float* c, nint ldc, TileStore store)
+        where TS : struct, ISimd<TV>
+        where TV : unmanaged
+    {
+        int r = 0;
+        for (; r + 6 <= rows; r += 6)
+            Tile<TS, TV, Rows6>(a + r * aRow, aRow, aK, b, bK, depth, c + r * ldc, ldc, store);
+        if (rows - r >= 4)
+        {
+            Tile<TS, TV, Rows4>(a + r * aRow, aRow, aK, b, bK, depth, c + r * ldc, ldc, store);
+            r += 4;
+        }
+        if (rows - r >= 2)
+        {
+            Tile<TS, TV, Rows2>(a + r * aRow, aRow, aK, b, bK, depth, c + r * ldc, ldc, store);
+            r += 2;
+        }
+        if (rows - r == 1)
+            Tile<TS, TV, Rows1>(a + r * aRow, aRow, aK, b, bK, depth, c + r * ldc, ldc, store);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    static void Tile<TS, TV, TR>(float* a, nint aRow, nint aK, float* b, nint bK, int depth, float* c, nint ldc, TileStore store)
+        where TS : struct, ISimd<TV>
+        where TV : unmanaged
+        where TR : struct, IRowCount
+    {
+        TV c00 = TS.Zero, c01 = TS.Zero, c10 = TS.Zero, c11 = TS.Zero, c20 = TS.Zero, c21 = TS.Zero;
+        TV c30 = TS.Zero, c31 = TS.Zero, c40 = TS.Zero, c41 = TS.Zero, c50 = TS.Zero, c51 = TS.Zero;
+        float* a0 = a, a1 = a + aRow, a2 = a + 2 * aRow, a3 = a + 3 * aRow, a4 = a + 4 * aRow, a5 = a + 5 * aRow;
+        nint ak = 0;
+        for (int k = 0; k < depth; k++, ak += aK, b += bK)
+        {
+            TV b0 = TS.Load(b), b1 = TS.Load(b + TS.Width);
+            TV x = TS.Create(a0[ak]);
+            c00 = TS.MultiplyAdd(x, b0, c00);
+            c01 = TS.MultiplyAdd(x, b1, c01);
+            if (TR.Count > 1)
+            {
+                x = TS.Create(a1[ak]);
+                c10 = TS.MultiplyAdd(x, b0, c10);
+                c11 = TS.MultiplyAdd(x, b1, c11);
+            }
+            if (TR.Count > 2)
+            {
+                x = TS.Create(a2[ak]);
+                c20 = TS.MultiplyAdd(x, b0, c20);
+                c21 = TS.MultiplyAdd(x, b1, c21);
+                x = TS.Create(a3[ak]);
+                c30 = TS.MultiplyAdd(x, b0, c30);
+                c31 = TS.MultiplyAdd(x, b1, c31);
+            }
+            if (TR.Count > 4)
+            {
+                x = TS.Create(a4[ak]);
+                c40 = TS.MultiplyAdd(x, b0, c40);
+                c41 = TS.MultiplyAdd(x, b1, c41);
+                x = TS.Create(a5[ak]);
+                c50 = TS.MultiplyAdd(x, b0, c50);
+                c51 = TS.MultiplyAdd(x, b1, c51);
+            }
+        }
+
+        // Handing the sums over through memory keeps the register allocator from spilling the accumulators inside
+        // the loop to make room for the epilogue's exp.
+        TV* sums = stackalloc TV[2 * MaxRows];
+        sums[0] = c00;
+        sums[1] = c01;
+        if (TR.Count > 1)
+        {
+            sums[2] = c10;
+            sums[3] = c11;
+        }
+        if (TR.Count > 2)
+        {
+            sums[4] = c20;
+            sums[5] = c21;
+            sums[6] = c30;
+            sums[7] = c31;
+        }
+        if (TR.Count > 4)
+        {
+            sums[8] = c40;
+            sums[9] = c41;
+            sums[10] = c50;
+            sums[11] = c51;
+        }
+        StoreTile<TS, TV>(sums, TR.Count, c, ldc, store);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    static void StoreTile<TS, TV>(TV* sums, int rows, float* c, nint ldc, TileStore store)
+        where TS : struct, ISimd<TV>
+        where TV : unmanaged
+    {
+        TV bias0 = store.Bias != null ? TS.Load(store.Bias) : TS.Zero;
+        TV bias1 = store.Bias != null ? TS.Load(store.Bias + TS.Width) : TS.Zero;
+        for (int r = 0; r < rows; r++)
+            StoreRow<TS, TV>(c + r * ldc, sums[2 * r], sums[2 * r + 1], bias0, bias1, store);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void StoreRow<TS, TV>(float* c, TV v0, TV v1, TV bias0, TV bias1, TileStore store)
+        where TS : struct, ISimd<TV>
+        where TV : unmanaged
+    {
+        if (store.Accumulate)
+        {
+            v0 = TS.Add(TS.Load(c), v0);
+            v1 = TS.Add(TS.Load(c + TS.Width), v1);
+        }
+        if (store.Bias != null)
+        {
+            v0 = TS.Add(v0, bias0);
+            v1 = TS.Add(v1, bias1);
+        }
+        if (store.Activation != GemmEpilogue.None)
+        {
+            v0 = Activations.Apply<TS, TV>(v0, store.Activation);
+            v1 = Activations.Apply<TS, TV>(v1, store.Activation);
+        }
+        TS.Store(c, v0);
+        TS.Store(c + TS.Width, v1);
+    }
+}

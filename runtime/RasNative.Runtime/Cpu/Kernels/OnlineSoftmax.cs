@@ -1,0 +1,47 @@
+namespace RasNative.Runtime.Cpu.Kernels;
+
+/// <summary>
+/// The flash-attention running softmax over a key tile, for queries laid out as vector lanes: scores
+/// S[key, query] become probabilities exp(s − m) under the updated running max m, the running sum is rescaled
+/// and extended, and the transposed output accumulator Oᵀ[channel, query] is rescaled to the new max.
+/// </summary>
+internal static unsafe class OnlineSoftmax
+{
+    /// <param name="scores">keys × stride, overwritten with the unnormalised probabilities.</param>
+    /// <param name="lanes">queries processed, a whole number of vectors.</param>
+    /// <param name="runningMax">per query; −∞ before the first key.</param>
+    /// <param name="runningSum">per query; 0 before the first key.</param>
+    /// <param name="output">channels × stride.</param>
+    public static void Update<TS, TV>(float* scores, int keys, int lanes, int stride, float* runningMax, float* runningSum, float* output, int channels)
+        where TS : struct, ISimd<TV>
+        where TV : unmanaged
+    {
+        for (int c = 0; c < lanes; c += TS.Width)
+        {
+            TV previous = TS.Load(runningMax + c);
+            TV max = previous;
+            for (int j = 0; j < keys; j++)
+                max = TS.Max(max, TS.Load(scores + (long)j * stride + c));
+
+            // A query whose keys so far are all masked has max −∞; shifting by the lowest finite float instead
+            // makes its probabilities and rescale factor exp(−∞) = 0 rather than NaN.
+            TV shift = TS.Max(max, TS.Create(float.MinValue));
+            TV rescale = TS.Exp(TS.Subtract(previous, shift));
+            TV sum = TS.Zero;
+            for (int j = 0; j < keys; j++)
+            {
+                float* s = scores + (long)j * stride + c;
+                TV probability = TS.Exp(TS.Subtract(TS.Load(s), shift));
+                TS.Store(s, probability);
+                sum = TS.Add(sum, probability);
+            }
+            TS.Store(runningSum + c, TS.MultiplyAdd(TS.Load(runningSum + c), rescale, sum));
+            TS.Store(runningMax + c, max);
+            for (int d = 0; d < channels; d++)
+            {
+                float* o = output + (long)d * stride + c;
+                TS.Store(o, TS.Multiply(TS.Load(o), rescale));
+            }
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using RasNative.Loaders;
+using RasNative.Runtime.Backends;
+using RasNative.Runtime.Tensors;
+
+namespace RasNative.Runtime.Models.Sd3;
+
+/// <summary>
+/// diffusers' SD3Transformer2DModel (SD3 and SD3.5: qk-norm, dual attention, context_pre_only last block)
+/// as a flat sequence of backend ops over a preplanned arena. The forward runs over the full image-token
+/// grid or over a subset of patches (RAS), the latter attending against a per-layer K/V cache.
+/// </summary>
+public sealed partial class Sd3Transformer
+{
+    public const int TimestepFeatures = 256;
+    const float NormEps = 1e-6f;
+
+    readonly IBackend backend;
+    readonly Sd3Weights weights;
+    readonly Dictionary<(int H, int W), (IndexList Patches, IndexList PosRows)> denseGrids = [];
+    Sd3Activations? arena;
+    Sd3KvCache? kvCache;
+
+    Sd3Transformer(IBackend backend, Sd3TransformerConfig config, Sd3Weights weights)
+    {
+        this.backend = backend;
+        Config = config;
+        this.weights = weights;
+    }
+
+    public Sd3TransformerConfig Config { get; }
+
+    int Width => Config.InnerDim;
+
+    int Heads => Config.NumAttentionHeads;
+
+    int HeadDim => Config.AttentionHeadDim;
+
+    public static Sd3Transformer Load(ITensorSource checkpoint, Sd3TransformerConfig config, IBackend backend) =>
+        new(backend, config, Sd3Weights.Bind(new WeightBinder(checkpoint, backend), config));
+
+    /// <summary>
+    /// output [B, C_out, H, W] ← the velocity. With <paramref name="activePatches"/> only those patches
+    /// (row-major ids of the H/p × W/p grid, in the given order) go through the blocks and only their pixels of
+    /// <paramref name="output"/> are written; this requires <see cref="KvCacheMode.Update"/> after a
+    /// <see cref="KvCacheMode.Store"/> forward of the same batch and grid.
+    /// </summary>
+    public void Forward(Sd3Inputs inputs, Tensor output, int[]? activePatches = null,
+        KvCacheMode cacheMode = KvCacheMode.None, IActivationObserver? observer = null)
+    {
+        var grid = Validate(inputs, output);
+        if ((activePatches != null) != (cacheMode == KvCacheMode.Update))
+            throw new ArgumentException("a patch subset runs exactly with KvCacheMode.Update");
+        int batch = grid.Batch, tokens = activePatches?.Length ?? grid.Patches, text = inputs.EncoderHiddenStates.Dim(1);
+        var a = PlanArena(new Sd3Shape(batch, tokens, text));
+        var (patches, posRows) = activePatches == null ? DenseGrid(grid) : SubsetGrid(grid, activePatches);
+        PrepareCache(cacheMode, batch, grid.Patches);
+
+        var x = a.X.View(batch, tokens, Width);
+        var context = a.Context.View(batch, text, Width);
+        var temb = a.TembSilu.View(batch, Width);
+        EmbedPatches(inputs.HiddenStates, activePatches == null ? null : patches, posRows, x, observer);
+        EmbedConditioning(inputs, temb, observer);
+        backend.Linear(inputs.EncoderHiddenStates, weights.ContextEmbedder, context);
+        observer?.Observe("context_embedded", context);
+
+        for (int i = 0; i < weights.TransformerBlocks.Length; i++)
+        {
+            using var range = backend.Range($"transformer_blocks.{i}");
+            JointBlock(i, weights.TransformerBlocks[i], x, context, temb, cacheMode, activePatches == null ? null : patches, observer);
+        }
+
+        OutputHead(x, temb, output, activePatches == null ? null : patches, observer);
+    }
+
+    Sd3Activations PlanArena(Sd3Shape shape)
+    {
+        if (arena == null || !shape.FitsIn(arena.Capacity))
+        {
+            var capacity = arena == null ? shape : new Sd3Shape(
+                Math.Max(shape.Batch, arena.Capacity.Batch),
+                Math.Max(shape.ImageTokens, arena.Capacity.ImageTokens),
+                Math.Max(shape.TextTokens, arena.Capacity.TextTokens));
+            int p = Config.PatchSize;
+            arena = new Sd3Activations(backend, capacity, Width, Config.InChannels * p * p, Config.OutChannels * p * p);
+        }
+        return arena;
+    }
+
+    void PrepareCache(KvCacheMode mode, int batch, int patches)
+    {
+        if (mode == KvCacheMode.None) return;
+        if (mode == KvCacheMode.Store && (kvCache == null || kvCache.Batch != batch || kvCache.Patches != patches))
+            kvCache = new Sd3KvCache(backend, weights.TransformerBlocks, batch, patches, Width);
+        if (mode == KvCacheMode.Update && (kvCache is not { Stored: true } || kvCache.Batch != batch || kvCache.Patches != patches))
+            throw new InvalidOperationException("a RAS forward needs a K/V cache stored by a dense forward of the same batch and grid");
+        if (mode == KvCacheMode.Store) kvCache!.Stored = true;
+    }
+
+    /// <summary>Forgets the stored K/V cache (a new run starts from dense steps).</summary>
+    public void ResetCache()
+    {
+        if (kvCache != null) kvCache.Stored = false;
+    }
+}

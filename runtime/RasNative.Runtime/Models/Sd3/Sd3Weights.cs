@@ -1,0 +1,113 @@
+using RasNative.Loaders;
+using RasNative.Runtime.Tensors;
+
+namespace RasNative.Runtime.Models.Sd3;
+
+/// <summary>SD3Transformer2DModel's parameters, one member per diffusers module, bound by checkpoint name.</summary>
+public sealed class Sd3Weights
+{
+    public required LinearWeight PosEmbedProj { get; init; }          // pos_embed.proj (Conv2d k = s = p)
+    public required Tensor PosEmbedTable { get; init; }               // pos_embed.pos_embed [M·M, D]
+    public required MlpWeights TimestepEmbedder { get; init; }        // time_text_embed.timestep_embedder
+    public required MlpWeights TextEmbedder { get; init; }            // time_text_embed.text_embedder
+    public required LinearWeight ContextEmbedder { get; init; }       // context_embedder
+    public required JointBlockWeights[] TransformerBlocks { get; init; }
+    public required LinearWeight NormOutLinear { get; init; }         // norm_out.linear
+    public required LinearWeight ProjOut { get; init; }               // proj_out
+
+    public static Sd3Weights Bind(WeightBinder w, Sd3TransformerConfig cfg)
+    {
+        int d = cfg.InnerDim, p = cfg.PatchSize, m = cfg.PosEmbedMaxSize;
+        if (cfg.CaptionProjectionDim != d)
+            throw new ModelLoadException($"config: caption_projection_dim {cfg.CaptionProjectionDim} must equal num_attention_heads·attention_head_dim = {d}");
+        return new Sd3Weights
+        {
+            PosEmbedProj = w.Linear("pos_embed.proj", d, cfg.InChannels, p, p),
+            PosEmbedTable = w.Parameter("pos_embed.pos_embed", 1, m * m, d).View(m * m, d),
+            TimestepEmbedder = MlpWeights.Bind(w, "time_text_embed.timestep_embedder", Sd3Transformer.TimestepFeatures, d),
+            TextEmbedder = MlpWeights.Bind(w, "time_text_embed.text_embedder", cfg.PooledProjectionDim, d),
+            ContextEmbedder = w.Linear("context_embedder", d, cfg.JointAttentionDim),
+            TransformerBlocks = [.. Enumerable.Range(0, cfg.NumLayers).Select(i => JointBlockWeights.Bind(w, cfg, i))],
+            NormOutLinear = w.Linear("norm_out.linear", 2 * d, d),
+            ProjOut = w.Linear("proj_out", p * p * cfg.OutChannels, d),
+        };
+    }
+}
+
+/// <summary>linear_1 → SiLU → linear_2 (TimestepEmbedding, PixArtAlphaTextProjection).</summary>
+public sealed record MlpWeights(LinearWeight Linear1, LinearWeight Linear2)
+{
+    public static MlpWeights Bind(WeightBinder w, string prefix, int inFeatures, int width) =>
+        new(w.Linear(prefix + ".linear_1", width, inFeatures), w.Linear(prefix + ".linear_2", width, width));
+}
+
+/// <summary>FeedForward: net.0.proj (GELU-tanh) → net.2.</summary>
+public sealed record FeedForwardWeights(LinearWeight Proj, LinearWeight Out)
+{
+    public static FeedForwardWeights Bind(WeightBinder w, string prefix, int width) =>
+        new(w.Linear(prefix + ".net.0.proj", 4 * width, width), w.Linear(prefix + ".net.2", width, 4 * width));
+}
+
+/// <summary>One attention module's projections and optional per-head RMS qk-norm weights.</summary>
+public sealed record AttentionWeights(
+    LinearWeight ToQ, LinearWeight ToK, LinearWeight ToV, LinearWeight ToOut, Tensor? NormQ, Tensor? NormK)
+{
+    public static AttentionWeights Bind(WeightBinder w, string prefix, int width, int headDim, bool qkNorm) => new(
+        w.Linear(prefix + ".to_q", width, width),
+        w.Linear(prefix + ".to_k", width, width),
+        w.Linear(prefix + ".to_v", width, width),
+        w.Linear(prefix + ".to_out.0", width, width),
+        qkNorm ? w.Parameter(prefix + ".norm_q.weight", headDim) : null,
+        qkNorm ? w.Parameter(prefix + ".norm_k.weight", headDim) : null);
+}
+
+/// <summary>The context stream's projections of a joint attention (add_*_proj, to_add_out, norm_added_*).</summary>
+public sealed record ContextAttentionWeights(
+    LinearWeight AddQProj, LinearWeight AddKProj, LinearWeight AddVProj, LinearWeight? ToAddOut, Tensor? NormAddedQ, Tensor? NormAddedK)
+{
+    public static ContextAttentionWeights Bind(WeightBinder w, string prefix, int width, int headDim, bool qkNorm, bool contextPreOnly) => new(
+        w.Linear(prefix + ".add_q_proj", width, width),
+        w.Linear(prefix + ".add_k_proj", width, width),
+        w.Linear(prefix + ".add_v_proj", width, width),
+        contextPreOnly ? null : w.Linear(prefix + ".to_add_out", width, width),
+        qkNorm ? w.Parameter(prefix + ".norm_added_q.weight", headDim) : null,
+        qkNorm ? w.Parameter(prefix + ".norm_added_k.weight", headDim) : null);
+}
+
+/// <summary>transformer_blocks.{i}: JointTransformerBlock (the last is context_pre_only).</summary>
+public sealed class JointBlockWeights
+{
+    public required LinearWeight Norm1Linear { get; init; }          // 6·D chunks, 9·D with attn2
+    public required LinearWeight Norm1ContextLinear { get; init; }   // 6·D chunks, 2·D (scale, shift) when context_pre_only
+    public required AttentionWeights Attn { get; init; }
+    public required ContextAttentionWeights AttnContext { get; init; }
+    public AttentionWeights? Attn2 { get; init; }                    // SD3.5 dual-attention blocks only
+    public required FeedForwardWeights Ff { get; init; }
+    public FeedForwardWeights? FfContext { get; init; }              // absent when context_pre_only
+    public required bool ContextPreOnly { get; init; }
+
+    public static JointBlockWeights Bind(WeightBinder w, Sd3TransformerConfig cfg, int index)
+    {
+        string prefix = $"transformer_blocks.{index}";
+        int d = cfg.InnerDim, hd = cfg.AttentionHeadDim;
+        bool last = index == cfg.NumLayers - 1;
+        bool dual = cfg.DualAttentionLayers.Contains(index);
+        bool qkNorm = cfg.QkNorm switch
+        {
+            null => false,
+            "rms_norm" => true,
+            var other => throw new ModelLoadException($"config: qk_norm '{other}' is not supported (expected null or \"rms_norm\")"),
+        };
+        return new JointBlockWeights
+        {
+            Norm1Linear = w.Linear(prefix + ".norm1.linear", (dual ? 9 : 6) * d, d),
+            Norm1ContextLinear = w.Linear(prefix + ".norm1_context.linear", (last ? 2 : 6) * d, d),
+            Attn = AttentionWeights.Bind(w, prefix + ".attn", d, hd, qkNorm),
+            AttnContext = ContextAttentionWeights.Bind(w, prefix + ".attn", d, hd, qkNorm, last),
+            Attn2 = dual ? AttentionWeights.Bind(w, prefix + ".attn2", d, hd, qkNorm) : null,
+            Ff = FeedForwardWeights.Bind(w, prefix + ".ff", d),
+            FfContext = last ? null : FeedForwardWeights.Bind(w, prefix + ".ff_context", d),
+            ContextPreOnly = last,
+        };
+    }
+}

@@ -1,0 +1,58 @@
+using RasNative.Cuda.Compilation;
+using Xunit;
+
+namespace RasNative.Cuda.Tests;
+
+public class KernelCompilationTests
+{
+    [Theory]
+    [InlineData("sm_80")]
+    [InlineData("sm_90")]
+    public void EveryKernelCompilesForEveryDType(string arch)
+    {
+        NvrtcRequirement.Ensure();
+        var report = KernelCompiler.CompileAll(arch);
+        var failures = string.Join("\n\n", report.Kernels.Where(k => !k.Success).Select(k => $"{k.File} ({k.DType}):\n{k.Log}"));
+        Assert.True(report.Failed == 0, failures);
+        Assert.True(report.Compiled > 0);
+        Assert.Equal(arch, report.Arch);
+        Assert.All(report.Kernels, k => Assert.True(k.Registers > 0, $"{k.Name} ({k.DType}) has no ptxas resource line"));
+        Assert.All(report.Kernels, k => Assert.Equal(0, k.SpillStoreBytes));
+        // Every source compiles for every dtype, so each kernel name appears once per dtype.
+        Assert.All(report.Kernels.GroupBy(k => k.Name), g => Assert.Equal(Enum.GetValues<CudaDType>().Length, g.Count()));
+    }
+
+    [Fact]
+    public void PtxTargetCompilesWithoutResourceFigures()
+    {
+        NvrtcRequirement.Ensure();
+        var report = KernelCompiler.CompileAll("compute_80");
+        Assert.Equal(0, report.Failed);
+        Assert.All(report.Kernels, k => Assert.Null(k.Registers));
+    }
+
+    [Fact]
+    public void UnknownArchFailsEveryUnitWithALog()
+    {
+        NvrtcRequirement.Ensure();
+        var report = KernelCompiler.CompileAll("sm_1");
+        Assert.Equal(0, report.Compiled);
+        Assert.All(report.Kernels, k => Assert.NotEmpty(k.Log));
+    }
+
+    [Fact]
+    public void DeviceArchFallsBackToPtxWhenNvrtcIsTooOld()
+    {
+        NvrtcRequirement.Ensure();
+        var newest = KernelCompiler.SupportedArchs().Max();
+        Assert.Equal($"sm_{newest}", KernelCompiler.TargetFor(newest / 10, newest % 10));
+        Assert.Equal($"compute_{newest}", KernelCompiler.TargetFor(99, 9));
+    }
+
+    [Fact]
+    public void KernelSourcesAreEmbedded()
+    {
+        Assert.Contains(KernelSource.All, s => s.FileName == "attention.cu");
+        Assert.Contains(KernelSource.Headers, s => s.FileName == "ras.cuh");
+    }
+}

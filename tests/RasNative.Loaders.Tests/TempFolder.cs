@@ -1,0 +1,11 @@
+namespace RasNative.Loaders.Tests;
+
+/// <summary>A fresh folder under the system temp directory, deleted on Dispose.</summary>
+sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("rasnative-loaders-").FullName;
+
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
