@@ -2,7 +2,7 @@ namespace RasNative.Sampler.Tests;
 
 static class Bits
 {
-    /// <summary>Distance in units in the last place between two finite floats of the same sign region.</summary>
+    /// <summary>Distance in units in the last place between two finite floats (−0 and +0 count as equal).</summary>
     public static long Ulps(float a, float b) =>
         Math.Abs(Ordered(a) - Ordered(b));
 

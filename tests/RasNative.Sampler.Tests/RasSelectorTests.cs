@@ -46,10 +46,10 @@ public class RasSelectorTests
         var grid = new PatchGrid(16, 16, 2);
         var selector = new RasSelector(Options(0.3), 4, grid);
         var scores = Enumerable.Range(0, grid.Patches).Select(i => (float)((i * 37) % 64 + 1)).ToArray();
-        // k = 10: int(10·0.7) = 7 from the bottom, int(10·0.3) = 3 from the top, but 7.000…01 and 2.999…6 truncate to 6 + 2? No: 7 and 3.
-        var selection = selector.Select(IncrementWithPatchScores(grid, scores), 2, 10);
-        Assert.Equal((int)(10 * (1.0 - 0.3)) + (int)(10 * 0.3), selection.Skipped.Length);
-        Assert.Equal(grid.Patches - selection.Skipped.Length, selection.Active.Length);
+        // k = 5: int(5·0.7) = 3 from the bottom plus int(5·0.3) = 1 from the top.
+        var selection = selector.Select(IncrementWithPatchScores(grid, scores), 2, 5);
+        Assert.Equal(4, selection.Skipped.Length);
+        Assert.Equal(60, selection.Active.Length);
     }
 
     [Fact]

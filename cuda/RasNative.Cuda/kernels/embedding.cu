@@ -1,7 +1,9 @@
 #include "ras.cuh"
 
-// y [B, dim] = [cos(t·f) | sin(t·f)], f_k = exp(−ln(10000)·k/(dim/2)), all in float32 with precise
-// expf/cosf/sinf so it matches the CPU to the last bits; an odd dim's last column is 0 (as diffusers pads).
+// y [B, dim] = [cos(t·f) | sin(t·f)], f_k = exp(−ln(10000)·k/(dim/2)), every step in float32 like the CPU
+// (diffusers' Timesteps). The exponential is evaluated in double and rounded once: that is the correctly
+// rounded float32 exp the CPU's MathF.Exp returns, where expf may be 1 ulp off, and t up to 1000 would
+// amplify that ulp in the sin/cos arguments. An odd dim's last column is 0 (as diffusers pads).
 extern "C" __global__ void timestep_embedding(const float* timesteps, T* y, int batch, int dim)
 {
     const int half = dim / 2;
@@ -13,7 +15,7 @@ extern "C" __global__ void timestep_embedding(const float* timesteps, T* y, int 
         {
             const int k = j < half ? j : j - half;
             const float exponent = (-9.210340371976184f * (float)k) / (float)half;
-            const float arg = timesteps[b] * expf(exponent);
+            const float arg = timesteps[b] * (float)exp((double)exponent);
             v = j < half ? cosf(arg) : sinf(arg);
         }
         store(y, i, v);

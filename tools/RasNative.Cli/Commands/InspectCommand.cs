@@ -54,7 +54,7 @@ public static class InspectCommand
         Console.WriteLine($"config: {folder.ConfigPath}");
         Console.WriteLine($"  class: {folder.ClassName}");
         foreach (var property in folder.ConfigJson.EnumerateObject().Where(p => !p.Name.StartsWith('_')))
-            Console.WriteLine($"  {property.Name}: {property.Value.GetRawText()}");
+            Console.WriteLine($"  {property.Name}: {System.Text.Json.JsonSerializer.Serialize(property.Value)}");
         if (folder.SchedulerConfigPath != null)
             Console.WriteLine($"scheduler: {folder.SchedulerConfigPath} (shift {FlowMatchSchedulerConfig.Load(folder.SchedulerConfigPath).Shift})");
         if (folder.ClassName == ModelLoader.Sd3ClassName)

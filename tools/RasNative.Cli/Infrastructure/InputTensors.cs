@@ -9,11 +9,11 @@ public sealed class InputTensors(string path, SafetensorsFile file) : IDisposabl
 {
     public static InputTensors Open(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: file not found");
+        if (!System.IO.File.Exists(path)) throw new FileNotFoundException($"{path}: file not found");
         return new InputTensors(path, SafetensorsFile.Open(path));
     }
 
-    public SafetensorsFile File => file;
+    public SafetensorsFile Source => file;
 
     public bool Contains(string name) => file.Contains(name);
 

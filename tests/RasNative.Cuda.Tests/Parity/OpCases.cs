@@ -1,0 +1,69 @@
+using RasNative.Runtime.Backends;
+
+namespace RasNative.Cuda.Tests.Parity;
+
+/// <summary>Every IBackend op with odd sizes, optional arguments both ways, in one list shared by the parity tests.</summary>
+public static class OpCases
+{
+    public static IReadOnlyList<OpCase> All { get; } =
+    [
+        new("silu", h => h.Backend.Silu(h.Input(4f, 3, 7, 33), h.Output(3, 7, 33))),
+        new("add", h => h.Backend.Add(h.Input(2, 5, 31), h.Input(2, 5, 31), h.Output(2, 5, 31))),
+        new("copy", h => h.Backend.Copy(h.Input(3, 29), h.Output(3, 29))),
+        new("fill", h => h.Backend.Fill(h.Output(5, 13), -0.375f)),
+        new("linear", h => Linear(h, bias: false, Activation.None)),
+        new("linear bias", h => Linear(h, bias: true, Activation.None)),
+        new("linear bias gelu", h => Linear(h, bias: true, Activation.GeluTanh)),
+        new("linear silu", h => Linear(h, bias: false, Activation.Silu)),
+        new("layernorm modulate", h => h.Backend.LayerNormModulate(h.Input(3f, 2, 7, 45), new Modulation(h.Input(2, 6 * 45), 1),
+            new Modulation(h.Input(2, 6 * 45), 0), h.Output(2, 7, 45), 1e-6f)),
+        new("layernorm modulate no shift", h => h.Backend.LayerNormModulate(h.Input(2, 3, 290), new Modulation(h.Input(2, 2 * 290), 1),
+            null, h.Output(2, 3, 290), 1e-6f)),
+        new("gated residual", h => h.Backend.GatedResidual(h.Output(2, 5, 37), h.Input(2, 5, 37), new Modulation(h.Input(2, 3 * 37), 2))),
+        new("rmsnorm heads", h => h.Backend.RmsNormHeads(h.Output(2, 5, 3 * 24), h.Input(24), 24, 1e-6f)),
+        new("timestep embedding", h => h.Backend.TimestepEmbedding([0.5f, 999f, 251.25f], h.Output(3, 256))),
+        new("timestep embedding small", h => h.Backend.TimestepEmbedding([3f], h.Output(1, 34))),
+        new("patchify", h => h.Backend.Patchify(h.Input(2, 3, 8, 6), 2, null, h.Output(2, 12, 12))),
+        new("patchify indices", h => h.Backend.Patchify(h.Input(2, 3, 8, 6), 2, h.Indices(5, 0, 11), h.Output(2, 3, 12))),
+        new("unpatchify", h => h.Backend.Unpatchify(h.Input(2, 12, 12), 2, null, h.Output(2, 3, 8, 6))),
+        new("unpatchify indices", h => h.Backend.Unpatchify(h.Input(2, 3, 12), 2, h.Indices(7, 1, 10), h.Output(2, 3, 8, 6))),
+        new("add rows", h => h.Backend.AddRows(h.Output(2, 3, 10), h.Input(12, 10), h.Indices(4, 0, 11))),
+        new("gather rows", h => h.Backend.GatherRows(h.Input(2, 9, 19), h.Indices(8, 2, 3, 0), h.Output(2, 4, 19))),
+        new("scatter rows", h => h.Backend.ScatterRows(h.Input(2, 4, 19), h.Indices(8, 2, 3, 0), h.Output(2, 9, 19))),
+        new("guidance", h => h.Backend.Guidance(h.Input(2, 4, 9, 7), h.Input(2, 4, 9, 7), 7f, h.Output(2, 4, 9, 7))),
+        new("euler step", h => h.Backend.EulerStep(h.Output(2, 4, 9, 7), h.Input(2, 4, 9, 7), -0.0625f, h.Output(2, 4, 9, 7))),
+        new("attention", h => Attention(h, heads: 3, kvHeads: 0, segments: 1, mask: false)),
+        new("attention joint segments", h => Attention(h, heads: 3, kvHeads: 0, segments: 2, mask: false)),
+        new("attention gqa", h => Attention(h, heads: 4, kvHeads: 2, segments: 1, mask: false)),
+        new("attention gqa segments mask", h => Attention(h, heads: 6, kvHeads: 2, segments: 2, mask: true)),
+    ];
+
+    static void Linear(OpHarness h, bool bias, Activation activation)
+    {
+        const int rows = 11, inputs = 37, outputs = 19;
+        var linear = h.Backend.UploadLinear(h.Values(0.3f, outputs * inputs), bias ? h.Values(0.5f, outputs) : [], outputs, inputs);
+        h.Backend.Linear(h.Input(rows, inputs), linear, h.Output(rows, outputs), activation);
+    }
+
+    static void Attention(OpHarness h, int heads, int kvHeads, int segments, bool mask)
+    {
+        const int batch = 2, headDim = 24;
+        int[] queryRows = segments == 1 ? [13] : [11, 5], keyRows = segments == 1 ? [17] : [19, 7];
+        int kv = kvHeads == 0 ? heads : kvHeads;
+        var q = queryRows.Select(r => h.Input(2f, batch, r, heads * headDim)).ToArray();
+        var k = keyRows.Select(r => h.Input(2f, batch, r, kv * headDim)).ToArray();
+        var v = keyRows.Select(r => h.Input(batch, r, kv * headDim)).ToArray();
+        var o = queryRows.Select(r => h.Output(batch, r, heads * headDim)).ToArray();
+        int keys = keyRows.Sum();
+        var maskValues = Enumerable.Range(0, batch * keys).Select(i => i % 5 == 3 || i % keys > keys - 3 ? 0f : 1f).ToArray();
+        h.Backend.Attention(new AttentionArgs
+        {
+            Query1 = q[0], Query2 = q.ElementAtOrDefault(1),
+            Key1 = k[0], Key2 = k.ElementAtOrDefault(1),
+            Value1 = v[0], Value2 = v.ElementAtOrDefault(1),
+            Output1 = o[0], Output2 = o.ElementAtOrDefault(1),
+            Heads = heads, KvHeads = kvHeads, HeadDim = headDim, Scale = 1f / MathF.Sqrt(headDim),
+            KeyMask = mask ? h.Constant(maskValues, batch, keys) : null,
+        });
+    }
+}

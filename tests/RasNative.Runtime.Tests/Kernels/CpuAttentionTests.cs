@@ -1,0 +1,70 @@
+using RasNative.Runtime.Cpu.Kernels;
+using Xunit;
+
+namespace RasNative.Runtime.Tests.Kernels;
+
+public sealed class CpuAttentionTests
+{
+    static SimdKind Best => SimdKinds.Best;
+
+    [Fact]
+    public void SingleSegments() => new AttentionCase { Heads = 2, Q1 = 5, K1 = 7 }.Check(Best);
+
+    [Fact]
+    public void TwoSegmentsOfDifferentLengths() => new AttentionCase { Heads = 2, Q1 = 5, Q2 = 3, K1 = 9, K2 = 3 }.Check(Best);
+
+    [Fact]
+    public void GroupedQueryHeadsShareKvHeads() => new AttentionCase { Heads = 4, KvHeads = 2, Q1 = 5, Q2 = 3, K1 = 9, K2 = 3 }.Check(Best);
+
+    [Fact]
+    public void MaskedKeysAreExcludedAndFullyMaskedQueriesGetZeros() =>
+        new AttentionCase
+        {
+            Batch = 2, Heads = 2, Q1 = 6, Q2 = 2, K1 = 10, K2 = 5,
+            // Batch 0 drops every third key; batch 1 drops all of them.
+            Attends = (b, j) => b == 0 && j % 3 != 1,
+        }.Check(Best);
+
+    [Fact]
+    public void StridedRowsAndBatches() =>
+        new AttentionCase { Batch = 2, Heads = 3, Q1 = 4, Q2 = 2, K1 = 5, K2 = 2, RowPadding = 5, BatchPadding = 11 }.Check(Best);
+
+    [Fact]
+    public void OneQueryOneKey() => new AttentionCase { Q1 = 1, K1 = 1 }.Check(Best);
+
+    [Fact]
+    public void NoKeysGivesZeros() => new AttentionCase { Q1 = 3, Q2 = 1 }.Check(Best);
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(13)]
+    [InlineData(32)]
+    [InlineData(64)]
+    [InlineData(72)]
+    [InlineData(128)]
+    public void TilesCrossedByOddLengths(int headDim) =>
+        new AttentionCase
+        {
+            Batch = 2, Heads = 2, KvHeads = 1, HeadDim = headDim, Q1 = 60, Q2 = 7, K1 = 100, K2 = 30, RowPadding = 3,
+            Attends = (b, j) => (b + j) % 7 != 0,
+        }.Check(Best);
+
+    [Fact]
+    public void EveryVectorWidthMatchesReference()
+    {
+        var problem = new AttentionCase
+        {
+            Batch = 2, Heads = 4, KvHeads = 2, HeadDim = 24, Q1 = 70, Q2 = 5, K1 = 66, K2 = 9, RowPadding = 2, BatchPadding = 5,
+            Attends = (b, j) => j % 5 != b,
+        };
+        foreach (var kind in Enum.GetValues<SimdKind>())
+            problem.Check(kind);
+    }
+
+    [Fact]
+    public void RepeatedRunsAreBitwiseEqual()
+    {
+        var problem = new AttentionCase { Batch = 2, Heads = 6, HeadDim = 64, Q1 = 200, Q2 = 20, K1 = 200, K2 = 20 };
+        Assert.Equal(problem.Check(Best, seed: 5), problem.Check(Best, seed: 5));
+    }
+}
