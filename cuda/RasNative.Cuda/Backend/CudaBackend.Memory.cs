@@ -35,6 +35,16 @@ public sealed partial class CudaBackend
         HostConversions.FromDevice(bytes, DType, destination);
     }
 
+    /// <summary>Pageable host → device copy, stream-ordered after earlier ops; the driver stages the bytes before returning.</summary>
+    public unsafe void Write(ReadOnlySpan<float> source, Tensor destination)
+    {
+        using var _ = Op("write");
+        Require(source.Length == destination.Length, $"{source.Length} values for {destination}");
+        if (source.IsEmpty) return;
+        var bytes = HostConversions.ToDevice(source, DType);
+        fixed (byte* p = bytes) Driver.Check(Driver.cuMemcpyHtoDAsync(Ptr(destination), p, (nuint)bytes.Length, device.Stream));
+    }
+
     public IndexList UploadIndices(ReadOnlySpan<int> indices)
     {
         using var _ = Op("upload_indices");

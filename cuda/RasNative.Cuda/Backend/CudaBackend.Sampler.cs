@@ -10,11 +10,4 @@ public sealed partial class CudaBackend
         Require(uncond.Length == cond.Length && cond.Length == y.Length, $"guidance {uncond}, {cond} → {y}");
         Launch("guidance", y.Length, Ptr(uncond), Ptr(cond), scale, Ptr(y), y.Length);
     }
-
-    public void EulerStep(Tensor latents, Tensor velocity, float dt, Tensor increment)
-    {
-        using var _ = Op("euler_step");
-        Require(latents.Length == velocity.Length && velocity.Length == increment.Length, $"euler_step {latents}, {velocity} → {increment}");
-        Launch("euler_step", latents.Length, Ptr(latents), Ptr(velocity), dt, Ptr(increment), latents.Length);
-    }
 }

@@ -20,6 +20,9 @@ public interface IBackend : IDisposable
 
     void Download(Tensor source, Span<float> destination);
 
+    /// <summary>Overwrites an existing tensor with host values (per-step latents into the planned input buffer).</summary>
+    void Write(ReadOnlySpan<float> source, Tensor destination);
+
     IndexList UploadIndices(ReadOnlySpan<int> indices);
 
     /// <summary>weight is [outFeatures, inFeatures] row-major (nn.Linear), bias [outFeatures] or empty.</summary>
@@ -89,6 +92,4 @@ public interface IBackend : IDisposable
     /// <summary>Classifier-free guidance: y = uncond + scale·(cond − uncond), evaluated in that order as diffusers does.</summary>
     void Guidance(Tensor uncond, Tensor cond, float scale, Tensor y);
 
-    /// <summary>Flow-matching Euler step: increment = dt·velocity, then latents += increment (dt = σ_next − σ).</summary>
-    void EulerStep(Tensor latents, Tensor velocity, float dt, Tensor increment);
 }

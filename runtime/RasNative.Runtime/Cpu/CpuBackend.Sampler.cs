@@ -13,18 +13,4 @@ public sealed partial class CpuBackend
         var dst = y.Span();
         for (int i = 0; i < dst.Length; i++) dst[i] = u[i] + scale * (c[i] - u[i]);
     }
-
-    public void EulerStep(Tensor latents, Tensor velocity, float dt, Tensor increment)
-    {
-        RequireSameLength(latents, velocity, "euler step");
-        RequireSameLength(latents, increment, "euler step");
-        var x = latents.Span();
-        var v = velocity.Span();
-        var d = increment.Span();
-        for (int i = 0; i < x.Length; i++)
-        {
-            d[i] = dt * v[i];
-            x[i] += d[i];
-        }
-    }
 }

@@ -18,14 +18,18 @@ public sealed partial class CpuBackend : IBackend
 
     public Tensor Upload(ReadOnlySpan<float> data, params int[] shape)
     {
-        if (data.Length != Tensor.ShapeLength(shape))
-            throw new ArgumentException($"upload of {data.Length} values into shape [{string.Join(",", shape)}]");
         var t = Allocate(shape);
-        data.CopyTo(t.Span());
+        Write(data, t);
         return t;
     }
 
     public void Download(Tensor source, Span<float> destination) => source.Span().CopyTo(destination);
+
+    public void Write(ReadOnlySpan<float> source, Tensor destination)
+    {
+        if (source.Length != destination.Length) throw new ArgumentException($"write of {source.Length} values into {destination}");
+        source.CopyTo(destination.Span());
+    }
 
     public IndexList UploadIndices(ReadOnlySpan<int> indices) => new CpuIndexList(indices.ToArray());
 

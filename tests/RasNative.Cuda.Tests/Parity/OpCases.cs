@@ -31,7 +31,6 @@ public static class OpCases
         new("gather rows", h => h.Backend.GatherRows(h.Input(2, 9, 19), h.Indices(8, 2, 3, 0), h.Output(2, 4, 19))),
         new("scatter rows", h => h.Backend.ScatterRows(h.Input(2, 4, 19), h.Indices(8, 2, 3, 0), h.Output(2, 9, 19))),
         new("guidance", h => h.Backend.Guidance(h.Input(2, 4, 9, 7), h.Input(2, 4, 9, 7), 7f, h.Output(2, 4, 9, 7))),
-        new("euler step", h => h.Backend.EulerStep(h.Output(2, 4, 9, 7), h.Input(2, 4, 9, 7), -0.0625f, h.Output(2, 4, 9, 7))),
         new("attention", h => Attention(h, heads: 3, kvHeads: 0, segments: 1, mask: false)),
         new("attention joint segments", h => Attention(h, heads: 3, kvHeads: 0, segments: 2, mask: false)),
         new("attention gqa", h => Attention(h, heads: 4, kvHeads: 2, segments: 1, mask: false)),

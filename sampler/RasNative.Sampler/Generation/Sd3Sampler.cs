@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using RasNative.Runtime.Backends;
+using RasNative.Runtime.Models.Sd3;
+using RasNative.Runtime.Tensors;
+using RasNative.Sampler.Ras;
+using RasNative.Sampler.Scheduling;
+
+namespace RasNative.Sampler.Generation;
+
+/// <summary>
+/// StableDiffusion3Pipeline's denoising loop with RAS (spec §16): FlowMatch Euler, classifier-free guidance
+/// with the batch [uncond ; cond], and on RAS steps a transformer call over the active patches only, the
+/// skipped patches taking their cached velocity. The transformer runs on the backend; per step the guided
+/// velocity (C·H·W floats) comes to the host, where the fill, the Euler update and the RAS selection run in
+/// float32 exactly as the official code orders them.
+/// </summary>
+public sealed class Sd3Sampler(Sd3Transformer model, IBackend backend)
+{
+    public float[] Run(float[] initialLatents, int[] latentShape, TextConditioning text, GenerationSettings settings,
+        Action<StepReport>? onStep = null)
+    {
+        int channels = latentShape[1], height = latentShape[2], width = latentShape[3];
+        int batch = settings.UsesGuidance ? 2 : 1, pixels = channels * height * width;
+        var schedule = FlowMatchEulerSchedule.Create(settings.Steps, settings.Shift);
+        var grid = new PatchGrid(height, width, model.Config.PatchSize);
+        var ras = new RasController(settings.Ras, settings.Steps, channels, grid);
+
+        var inputs = new Sd3Inputs(
+            backend.Allocate(batch, channels, height, width),
+            Batched(text, settings, t => t.PromptEmbeds, t => t.NegativePromptEmbeds!, [text.TextLength, text.TextWidth]),
+            Batched(text, settings, t => t.PooledPromptEmbeds, t => t.NegativePooledPromptEmbeds!, [text.PooledWidth]),
+            new float[batch]);
+        var modelOutput = backend.Allocate(batch, model.Config.OutChannels, height, width);
+        var guided = backend.Allocate(1, channels, height, width);
+        var latents = (float[])initialLatents.Clone();
+        var velocity = new float[pixels];
+        var increment = new float[pixels];
+        model.ResetCache();
+
+        for (int step = 0; step < settings.Steps; step++)
+        {
+            var clock = Stopwatch.StartNew();
+            float timestep = schedule.Timesteps[step];
+            Array.Fill(inputs.Timestep, timestep);
+            for (int b = 0; b < batch; b++) backend.Write(latents, inputs.HiddenStates.Slice((long)b * pixels, 1, channels, height, width));
+
+            int[]? active = ras.IsRasStep(step) ? ras.Selection!.Active : null;
+            if (active != null)
+            {
+                backend.Fill(modelOutput, 0f);   // skipped patches come out as zeros, as in the official forward
+                model.Forward(inputs, modelOutput, active, KvCacheMode.Update);
+            }
+            else
+            {
+                var mode = ras.Plan.Enabled && step >= settings.Ras.StartStep - 1 ? KvCacheMode.Store : KvCacheMode.None;
+                model.Forward(inputs, modelOutput, cacheMode: mode);
+            }
+
+            if (settings.UsesGuidance)
+                backend.Guidance(modelOutput.Slice(0, 1, channels, height, width), modelOutput.Slice(pixels, 1, channels, height, width),
+                    settings.GuidanceScale, guided);
+            else
+                backend.Copy(modelOutput, guided);
+            backend.Download(guided, velocity);
+
+            ras.FillSkipped(step, velocity);
+            float dt = schedule.Sigmas[step + 1] - schedule.Sigmas[step];
+            for (int i = 0; i < pixels; i++)
+            {
+                increment[i] = dt * velocity[i];
+                latents[i] += increment[i];
+            }
+            ras.AfterEuler(step, velocity, increment);
+            onStep?.Invoke(new StepReport(step, settings.Steps, timestep, latents, active, grid.Patches, clock.Elapsed));
+        }
+        return latents;
+    }
+
+    /// <summary>The model batch of one conditioning tensor: [negative ; prompt] under guidance, else [prompt].</summary>
+    Tensor Batched(TextConditioning text, GenerationSettings settings, Func<TextConditioning, float[]> prompt,
+        Func<TextConditioning, float[]> negative, int[] rowShape)
+    {
+        if (!settings.UsesGuidance) return backend.Upload(prompt(text), [1, .. rowShape]);
+        return backend.Upload([.. negative(text), .. prompt(text)], [2, .. rowShape]);
+    }
+}

@@ -1,0 +1,92 @@
+using RasNative.Loaders;
+using RasNative.Runtime.Cpu;
+using RasNative.Runtime.Models.Sd3;
+using RasNative.Sampler.Generation;
+using RasNative.Sampler.Ras;
+using RasNative.Tests;
+using Xunit;
+
+namespace RasNative.Sampler.Tests;
+
+/// <summary>The whole denoising loop on the CPU backend against diffusers' pipeline and the official RAS runs.</summary>
+public class Sd3SamplerTests
+{
+    const double Atol = 1e-4, Rtol = 1e-4;
+
+    static Sd3Transformer LoadModel(string path, CpuBackend backend)
+    {
+        var folder = ModelFolder.Resolve(path);
+        using var weights = folder.OpenWeights();
+        return Sd3Transformer.Load(weights, Sd3TransformerConfig.FromJson(folder.ConfigJson, folder.ConfigPath), backend);
+    }
+
+    static TextConditioning Conditioning(ITensorSource file)
+    {
+        var shape = file.Info("prompt_embeds").Shape;
+        return new TextConditioning(
+            file.ReadFloat32("prompt_embeds"), file.ReadFloat32("pooled_prompt_embeds"),
+            file.ReadFloat32("negative_prompt_embeds"), file.ReadFloat32("negative_pooled_prompt_embeds"),
+            (int)shape[1], (int)shape[2], (int)file.Info("pooled_prompt_embeds").Shape[1]);
+    }
+
+    static RasOptions Dense(int steps) => RasOptions.Sd3Defaults(steps) with { SampleRatio = 1.0 };
+
+    [Fact]
+    public void TenStepPipelineRunMatchesDiffusersStepByStep()
+    {
+        using var backend = new CpuBackend();
+        var model = LoadModel(FixturePaths.Get("sd3", "sd3-tiny"), backend);
+        using var run = SafetensorsFile.Open(FixturePaths.Get("scheduler", "denoise_sd3-tiny_cfg5_10steps.safetensors"));
+        var latents = run.ReadFloat32("latents_init");
+        var settings = new GenerationSettings(10, 5f, 3.0, Dense(10));
+        var steps = new List<float[]>();
+        var final = new Sd3Sampler(model, backend).Run(latents, [1, 4, 16, 16], Conditioning(run), settings,
+            report => steps.Add((float[])report.Latents.Clone()));
+
+        for (int i = 0; i < 10; i++)
+            Closeness.AssertClose(run.ReadFloat32($"step{i:00}.latents"), steps[i], Atol, Rtol, $"step{i:00}.latents");
+        Closeness.AssertClose(run.ReadFloat32("latents_final"), final, Atol, Rtol, "latents_final");
+    }
+
+    [Theory]
+    [InlineData("ras_std_r025")]
+    [InlineData("ras_l2_dyn")]
+    [InlineData("dense")]
+    public void OfficialRasRunIsReproduced(string runName)
+    {
+        using var backend = new CpuBackend();
+        var model = LoadModel(FixturePaths.Get("ras", "model"), backend);
+        using var trace = RasTrace.Load("ras", runName);
+        using var embeddings = SafetensorsFile.Open(FixturePaths.Get("ras", "embeddings.safetensors"));
+        using var latentsFile = SafetensorsFile.Open(FixturePaths.Get("ras", "latents.safetensors"));
+        var settings = new GenerationSettings(trace.Steps, 5f, 3.0, trace.Options);
+        int rasSteps = 0;
+        var final = new Sd3Sampler(model, backend).Run(latentsFile.ReadFloat32("latents"), [1, trace.Channels, trace.Height, trace.Width],
+            Conditioning(embeddings), settings, report =>
+            {
+                bool expectedRas = trace.Has("active_patches_stepNN", report.Step);
+                Assert.Equal(expectedRas, report.ActivePatches != null);
+                if (report.ActivePatches != null)
+                {
+                    rasSteps++;
+                    Assert.Equal(trace.Ids("active_patches_stepNN", report.Step), report.ActivePatches);
+                }
+                Closeness.AssertClose(trace.Float32("latents_stepNN_out", report.Step), report.Latents, Atol, Rtol, $"{runName} step {report.Step}");
+            });
+        Closeness.AssertClose(trace.Tensors.ReadFloat32("final_latents"), final, Atol, Rtol, $"{runName} final_latents");
+        Assert.Equal(runName == "dense" ? 0 : trace.SkipList.Count(s => s > 0), rasSteps);
+    }
+
+    [Fact]
+    public void SameInputsGiveBitwiseTheSameLatents()
+    {
+        using var backend = new CpuBackend();
+        var model = LoadModel(FixturePaths.Get("ras", "model"), backend);
+        using var embeddings = SafetensorsFile.Open(FixturePaths.Get("ras", "embeddings.safetensors"));
+        using var latentsFile = SafetensorsFile.Open(FixturePaths.Get("ras", "latents.safetensors"));
+        var settings = new GenerationSettings(8, 5f, 3.0, RasOptions.Sd3Defaults(8) with { StartStep = 2, ResetSteps = [5] });
+        var sampler = new Sd3Sampler(model, backend);
+        float[] Run() => sampler.Run(latentsFile.ReadFloat32("latents"), [1, 4, 24, 24], Conditioning(embeddings), settings);
+        Assert.Equal(Run(), Run());
+    }
+}
