@@ -96,7 +96,7 @@ public class SkipScheduleTests
     public void ExplicitDynamicFlagsOutOfRangeAreRejectedNamingTheFlags(int skipNumStep, int length, double ratio)
     {
         var options = new RasOptions(ratio, 4, 30, [12, 22], RasMetric.Std, 1.0, SkipNumStep: skipNumStep, SkipNumStepLength: length);
-        var error = Assert.Throws<ArgumentException>(() => SkipSchedule.Build(options, 30, Patches4096));
+        var error = Assert.Throws<RasConfigurationException>(() => SkipSchedule.Build(options, 30, Patches4096));
         Assert.Contains("--ras-skip-num-step", error.Message);
         Assert.Contains("--ras-skip-num-step-length", error.Message);
         Assert.Contains("--ras-ratio", error.Message);
@@ -123,6 +123,6 @@ public class SkipScheduleTests
     [InlineData(0.0)]
     [InlineData(1.5)]
     public void RatioOutsideTheUnitIntervalIsRejected(double ratio) =>
-        Assert.Throws<ArgumentException>(() =>
+        Assert.Throws<RasConfigurationException>(() =>
             SkipSchedule.Build(new RasOptions(ratio, 4, 30, [], RasMetric.Std, 1.0), 30, Patches4096));
 }

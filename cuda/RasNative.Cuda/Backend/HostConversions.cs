@@ -1,30 +1,27 @@
 using System.Runtime.InteropServices;
+using RasNative.Loaders;
 
 namespace RasNative.Cuda;
 
 /// <summary>
-/// float ⇄ storage-dtype bytes on the host for Upload/Download, round-to-nearest-even like the kernels'
-/// from_float. (RasNative.Loaders.FloatConversions will provide the same; swap once it is implemented.)
+/// float ⇄ storage-dtype bytes on the host for Upload/Download. The element conversions are
+/// <see cref="FloatConversions"/>' (round to nearest even, NaN kept quiet), the same rounding as the kernels' from_float.
 /// </summary>
 public static class HostConversions
 {
     public static byte[] ToDevice(ReadOnlySpan<float> source, CudaDType dtype)
     {
         var bytes = new byte[source.Length * dtype.ElementSize()];
-        switch (dtype)
+        if (dtype == CudaDType.F32)
         {
-            case CudaDType.F32:
-                MemoryMarshal.AsBytes(source).CopyTo(bytes);
-                break;
-            case CudaDType.F16:
-                var halves = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan());
-                for (int i = 0; i < source.Length; i++) halves[i] = BitConverter.HalfToUInt16Bits((Half)source[i]);
-                break;
-            default:
-                var bf16 = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan());
-                for (int i = 0; i < source.Length; i++) bf16[i] = SingleToBFloat16(source[i]);
-                break;
+            MemoryMarshal.AsBytes(source).CopyTo(bytes);
+            return bytes;
         }
+        var bits = MemoryMarshal.Cast<byte, ushort>(bytes.AsSpan());
+        if (dtype == CudaDType.F16)
+            for (int i = 0; i < source.Length; i++) bits[i] = FloatConversions.SingleToHalf(source[i]);
+        else
+            for (int i = 0; i < source.Length; i++) bits[i] = FloatConversions.SingleToBFloat16(source[i]);
         return bytes;
     }
 
@@ -36,20 +33,11 @@ public static class HostConversions
                 MemoryMarshal.Cast<byte, float>(source).CopyTo(destination);
                 break;
             case CudaDType.F16:
-                var halves = MemoryMarshal.Cast<byte, ushort>(source);
-                for (int i = 0; i < destination.Length; i++) destination[i] = (float)BitConverter.UInt16BitsToHalf(halves[i]);
+                FloatConversions.HalfToSingle(MemoryMarshal.Cast<byte, ushort>(source), destination);
                 break;
             default:
-                var bf16 = MemoryMarshal.Cast<byte, ushort>(source);
-                for (int i = 0; i < destination.Length; i++) destination[i] = BitConverter.UInt32BitsToSingle((uint)bf16[i] << 16);
+                FloatConversions.BFloat16ToSingle(MemoryMarshal.Cast<byte, ushort>(source), destination);
                 break;
         }
-    }
-
-    public static ushort SingleToBFloat16(float value)
-    {
-        uint bits = BitConverter.SingleToUInt32Bits(value);
-        if ((bits & 0x7fffffffu) > 0x7f800000u) return (ushort)((bits >> 16) | 0x40u); // quiet NaN
-        return (ushort)((bits + 0x7fffu + ((bits >> 16) & 1u)) >> 16);
     }
 }

@@ -14,6 +14,29 @@ extern "C" __global__ void add(const T* a, const T* b, T* y, long long n)
     GRID_STRIDE(i, n) store(y, i, load(a, i) + load(b, i));
 }
 
+// y = a ⊙ b (SwiGLU's product).
+extern "C" __global__ void multiply(const T* a, const T* b, T* y, long long n)
+{
+    GRID_STRIDE(i, n) store(y, i, load(a, i) * load(b, i));
+}
+
+// Named tanh_elementwise because tanh is the math builtin. y may be x.
+extern "C" __global__ void tanh_elementwise(const T* x, T* y, long long n)
+{
+    GRID_STRIDE(i, n) store(y, i, tanhf(load(x, i)));
+}
+
+// x += y · tanh(gate[c / headDim]) with channel c = i % width; __fmul_rn keeps the product rounded before
+// the add (no FMA contraction), as the CPU and diffusers evaluate x + (y·tanh(gate)).
+extern "C" __global__ void add_tanh_gated_heads(T* x, const T* y, const T* gate, long long n, int width, int headDim)
+{
+    GRID_STRIDE(i, n)
+    {
+        const float g = tanhf(load(gate, (i % width) / headDim));
+        store(x, i, load(x, i) + __fmul_rn(load(y, i), g));
+    }
+}
+
 extern "C" __global__ void fill(T* y, float value, long long n)
 {
     const T v = from_float<T>(value);

@@ -64,3 +64,20 @@ extern "C" __global__ void add_rows(T* x, const T* table, const int* rows, int b
         store(x, i, load(x, i) + load(table, (long long)rows[token] * dim + c));
     }
 }
+
+// Rotary embedding in place on x [rows, width] (rows = B·tokens, width = heads·headDim), thread per channel
+// pair: (a, b) ← (a·cos − b·sin, a·sin + b·cos) with (cos, sin) = table[row % tokens, k..k+1] for the pair's
+// even channel k within its head. Products are rounded before the add/sub (no FMA) to match the CPU.
+extern "C" __global__ void apply_rope(T* x, const T* table, long long pairs, int width, int tokens, int headDim)
+{
+    GRID_STRIDE(i, pairs)
+    {
+        const long long e = 2 * i;
+        const long long row = e / width;
+        const int k = (int)(e % width) % headDim;
+        const T* rotation = table + (row % tokens) * headDim + k;
+        const float a = load(x, e), b = load(x, e + 1), cos = load(rotation, 0), sin = load(rotation, 1);
+        store(x, e, __fsub_rn(__fmul_rn(a, cos), __fmul_rn(b, sin)));
+        store(x, e + 1, __fadd_rn(__fmul_rn(a, sin), __fmul_rn(b, cos)));
+    }
+}

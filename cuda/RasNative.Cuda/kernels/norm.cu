@@ -51,3 +51,56 @@ extern "C" __global__ void rmsnorm_heads(T* x, const T* weight, long long heads,
         for (int c = lane; c < headDim; c += 32) store(xh, c, load(xh, c) * inv * load(weight, c));
     }
 }
+
+// y = x / sqrt(mean(x²) + eps) · weight · (1 + scale) over rows of dim values, block per row, evaluated in
+// that order like the CPU (diffusers RMSNorm then the Lumina modulation). scale points at its chunk for
+// batch row 0 (null: no modulation); batch b = row / tokens reads b·scaleStride further. y may be x: every
+// read of a row precedes the block_sum barrier, every write follows it.
+extern "C" __global__ void rmsnorm_modulate(const T* x, const T* weight, const T* scale, T* y,
+    long long rows, int dim, int tokens, int scaleStride, float eps)
+{
+    __shared__ float scratch[33];
+    BLOCK_PER_ROW(row, rows)
+    {
+        const T* xr = x + row * dim;
+        T* yr = y + row * dim;
+        float squares = 0.0f;
+        for (int c = threadIdx.x; c < dim; c += blockDim.x)
+        {
+            const float v = load(xr, c);
+            squares += v * v;
+        }
+        const float inv = 1.0f / sqrtf(block_sum(squares, scratch) / dim + eps);
+        const long long b = row / tokens;
+        for (int c = threadIdx.x; c < dim; c += blockDim.x)
+        {
+            float v = __fmul_rn(__fmul_rn(load(xr, c), inv), load(weight, c));
+            if (scale) v = __fmul_rn(v, 1.0f + load(scale, b * scaleStride + c));
+            store(yr, c, v);
+        }
+    }
+}
+
+// nn.LayerNorm with affine weight and bias: (x − mean) / sqrt(var + eps) · weight + bias, biased variance,
+// two passes like layernorm_modulate, block per row. y may be x (reads precede the last barrier).
+extern "C" __global__ void layernorm_affine(const T* x, const T* weight, const T* bias, T* y, long long rows, int dim, float eps)
+{
+    __shared__ float scratch[33];
+    BLOCK_PER_ROW(row, rows)
+    {
+        const T* xr = x + row * dim;
+        T* yr = y + row * dim;
+        float sum = 0.0f;
+        for (int c = threadIdx.x; c < dim; c += blockDim.x) sum += load(xr, c);
+        const float mean = block_sum(sum, scratch) / dim;
+        float squares = 0.0f;
+        for (int c = threadIdx.x; c < dim; c += blockDim.x)
+        {
+            const float d = load(xr, c) - mean;
+            squares += d * d;
+        }
+        const float inv = 1.0f / sqrtf(block_sum(squares, scratch) / dim + eps);
+        for (int c = threadIdx.x; c < dim; c += blockDim.x)
+            store(yr, c, __fadd_rn(__fmul_rn(__fmul_rn(load(xr, c) - mean, inv), load(weight, c)), load(bias, c)));
+    }
+}

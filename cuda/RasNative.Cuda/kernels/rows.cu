@@ -52,3 +52,22 @@ extern "C" __global__ void split_rows(const T* src, T* a, int rowsA, T* b, int r
             b[((long long)bb * rowsB + row - rowsA) * dim + c] = src[i];
     }
 }
+
+// y [B, dim] = Σ_l mask[b, l]·x[b, l, :] / Σ_l mask[b, l] for x [B, tokens, dim], mask [B, tokens]; thread per
+// output value summing in token order with rounded products, bit for bit the CPU's float32 loop.
+extern "C" __global__ void masked_mean_rows(const T* x, const T* mask, T* y, int batch, int tokens, int dim)
+{
+    GRID_STRIDE(i, (long long)batch * dim)
+    {
+        const long long b = i / dim;
+        const int c = (int)(i % dim);
+        float sum = 0.0f, count = 0.0f;
+        for (int l = 0; l < tokens; l++)
+        {
+            const float w = load(mask, b * tokens + l);
+            count += w;
+            sum += __fmul_rn(load(x, (b * tokens + l) * dim + c), w);
+        }
+        store(y, i, sum / count);
+    }
+}

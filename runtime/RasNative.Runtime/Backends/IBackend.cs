@@ -92,4 +92,43 @@ public interface IBackend : IDisposable
     /// <summary>Classifier-free guidance: y = uncond + scale·(cond − uncond), evaluated in that order as diffusers does.</summary>
     void Guidance(Tensor uncond, Tensor cond, float scale, Tensor y);
 
+    // ---- Lumina-Next --------------------------------------------------------------------------------
+    /// <summary>
+    /// y = x / √(mean(x²) + eps) · weight · (1 + scale) over the last dim (diffusers RMSNorm, mean in float32,
+    /// evaluated in that order), x and y [.., D], weight [D]. <paramref name="scale"/> is one chunk per batch
+    /// row (as in <see cref="LayerNormModulate"/>, x [B, T, D]); null means no modulation. y may be x.
+    /// </summary>
+    void RmsNormModulate(Tensor x, Tensor weight, Modulation? scale, Tensor y, float eps);
+
+    /// <summary>
+    /// nn.LayerNorm with affine parameters over the last dim: y = (x − mean) / √(var + eps) · weight + bias
+    /// (biased variance), x and y [.., D], weight and bias [D]. y may be x.
+    /// </summary>
+    void LayerNorm(Tensor x, Tensor weight, Tensor bias, Tensor y, float eps);
+
+    /// <summary>
+    /// Rotary embedding in place on x [B, T, heads·headDim] (any number of heads): each adjacent channel pair
+    /// (2k, 2k+1) of a head is the complex number a + i·b and is multiplied by table[t, k] = cos + i·sin, i.e.
+    /// (a, b) ← (a·cos − b·sin, a·sin + b·cos) in float32. table is [T, headDim] holding headDim/2 (cos, sin)
+    /// pairs per token, the same for every batch row and head (gather rows first for a token subset).
+    /// </summary>
+    void ApplyRope(Tensor x, Tensor table, int headDim);
+
+    /// <summary>y = a ⊙ b elementwise (SwiGLU's silu(linear_1)·linear_3 with the SiLU in the GEMM epilogue).</summary>
+    void Multiply(Tensor a, Tensor b, Tensor y);
+
+    /// <summary>y = tanh(x) elementwise, float32. y may be x.</summary>
+    void Tanh(Tensor x, Tensor y);
+
+    /// <summary>
+    /// x += tanh(gate[h]) · y per head: x, y [.., heads·headDim], gate [heads]; channel c belongs to head
+    /// c / headDim. Evaluated as x + (y·tanh(gate)), unfused, as diffusers does.
+    /// </summary>
+    void AddTanhGatedHeads(Tensor x, Tensor y, Tensor gate, int headDim);
+
+    /// <summary>
+    /// Masked mean over tokens: y[b, :] = Σ_l mask[b, l]·x[b, l, :] / Σ_l mask[b, l], summed in token order,
+    /// for x [B, L, D], mask [B, L] (1 = token, 0 = padding), y [B, D].
+    /// </summary>
+    void MaskedMeanRows(Tensor x, Tensor mask, Tensor y);
 }

@@ -5,12 +5,17 @@ using RasNative.Runtime.Tensors;
 namespace RasNative.Runtime.Models;
 
 /// <summary>
-/// Binds checkpoint tensors by their diffusers names onto a backend, checking each shape, so a missing or
-/// misshapen tensor is one error naming it and the shape the model expects.
+/// Binds parameters by their diffusers names onto a backend; with a checkpoint each shape is checked, so a
+/// missing or misshapen tensor is one error naming it and the shape the model expects.
 /// </summary>
-public sealed class WeightBinder(ITensorSource source, IBackend backend)
+public sealed class WeightBinder(IWeightSource source, IBackend backend)
 {
-    public bool Has(string name) => source.Contains(name);
+    public WeightBinder(ITensorSource checkpoint, IBackend backend)
+        : this(new CheckpointWeights(checkpoint), backend)
+    {
+    }
+
+    public bool Has(string name) => source.Has(name);
 
     /// <summary>nn.Linear (or a Conv2d whose kernel equals its stride, flattened to [out, in·kh·kw]).</summary>
     public LinearWeight Linear(string prefix, int outFeatures, params int[] inShape)
@@ -21,28 +26,7 @@ public sealed class WeightBinder(ITensorSource source, IBackend backend)
         return backend.UploadLinear(weight, bias, outFeatures, inFeatures);
     }
 
-    /// <summary>Like <see cref="Linear"/> but the bias must be present.</summary>
-    public LinearWeight LinearWithBias(string prefix, int outFeatures, int inFeatures)
-    {
-        Require(prefix + ".bias", [outFeatures]);
-        return Linear(prefix, outFeatures, inFeatures);
-    }
-
     public Tensor Parameter(string name, params int[] shape) => backend.Upload(Read(name, shape), shape);
 
-    float[] Read(string name, int[] expected)
-    {
-        Require(name, expected);
-        return source.ReadFloat32(name);
-    }
-
-    void Require(string name, int[] expected)
-    {
-        string want = "[" + string.Join(", ", expected) + "]";
-        if (!source.Contains(name))
-            throw new ModelLoadException($"{source.Description}: missing tensor '{name}' (expected shape {want})");
-        var info = source.Info(name);
-        if (!info.Shape.Select(d => (long)d).SequenceEqual(expected.Select(d => (long)d)))
-            throw new ModelLoadException($"{source.Description}: tensor '{name}' has shape {info.ShapeText}, expected {want}");
-    }
+    float[] Read(string name, int[] expected) => source.Read(name, expected);
 }

@@ -24,11 +24,10 @@ public static class SkipSchedule
             skip[i] = options.SkipNumStepLength == 0 ? average : DynamicCount(options, steps, average, i);
             if (skip[i] >= 0 && skip[i] <= patches) continue;
             if (!options.ClampSkipCounts)
-                throw new ArgumentException(
+                throw new RasConfigurationException(
                     $"RAS skips {skip[i]} of {patches} patches at step {i}; the dynamic schedule must stay within " +
                     $"[0, {patches}]: adjust --ras-skip-num-step ({options.SkipNumStep}), " +
-                    $"--ras-skip-num-step-length ({options.SkipNumStepLength}) or --ras-ratio ({options.SampleRatio}).",
-                    nameof(options));
+                    $"--ras-skip-num-step-length ({options.SkipNumStepLength}) or --ras-ratio ({options.SampleRatio}).");
             skip[i] = Math.Clamp(skip[i], 0, patches);
         }
         return skip;
@@ -47,12 +46,14 @@ public static class SkipSchedule
     static void Validate(RasOptions options)
     {
         if (!(options.SampleRatio > 0.0 && options.SampleRatio <= 1.0))
-            throw new ArgumentException($"--ras-ratio must be in (0, 1], got {options.SampleRatio}.", nameof(options));
+            throw new RasConfigurationException($"--ras-ratio must be in (0, 1], got {options.SampleRatio}");
         if (!(options.HighRatio >= 0.0 && options.HighRatio <= 1.0))
-            throw new ArgumentException($"The RAS high ratio must be in [0, 1], got {options.HighRatio}.", nameof(options));
+            throw new RasConfigurationException($"--ras-high-ratio must be in [0, 1], got {options.HighRatio}");
         // Step start − 1 stores the K/V caches the first RAS step reads, so it must exist.
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.StartStep, 1, nameof(options.StartStep));
-        ArgumentOutOfRangeException.ThrowIfNegative(options.SkipNumStepLength, nameof(options.SkipNumStepLength));
+        if (options.StartStep < 1)
+            throw new RasConfigurationException($"--ras-start must be at least 1 (step start − 1 stores the K/V caches), got {options.StartStep}");
+        if (options.SkipNumStepLength < 0)
+            throw new RasConfigurationException($"--ras-skip-num-step-length must not be negative, got {options.SkipNumStepLength}");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.SkipRoundingUnit, 1, nameof(options.SkipRoundingUnit));
     }
 

@@ -35,6 +35,25 @@ public static class OpCases
         new("attention joint segments", h => Attention(h, heads: 3, kvHeads: 0, segments: 2, mask: false)),
         new("attention gqa", h => Attention(h, heads: 4, kvHeads: 2, segments: 1, mask: false)),
         new("attention gqa segments mask", h => Attention(h, heads: 6, kvHeads: 2, segments: 2, mask: true)),
+        new("rmsnorm modulate", h => h.Backend.RmsNormModulate(h.Input(3f, 2, 7, 45), h.Input(45), new Modulation(h.Input(2, 4 * 45), 3),
+            h.Output(2, 7, 45), 1e-6f)),
+        new("rmsnorm modulate in place no scale", h =>
+        {
+            var x = h.Output(3, 5, 290);
+            h.Backend.RmsNormModulate(x, h.Input(290), null, x, 1e-5f);
+        }),
+        new("layernorm affine", h => h.Backend.LayerNorm(h.Input(3f, 2, 7, 45), h.Input(45), h.Input(45), h.Output(2, 7, 45), 1e-6f)),
+        new("layernorm affine in place", h =>
+        {
+            var x = h.Output(5, 299);
+            h.Backend.LayerNorm(x, h.Input(299), h.Input(299), x, 1e-5f);
+        }),
+        new("apply rope", h => h.Backend.ApplyRope(h.Output(2, 7, 3 * 10), h.Input(7, 10), 10)),
+        new("multiply", h => h.Backend.Multiply(h.Input(2, 5, 31), h.Input(2, 5, 31), h.Output(2, 5, 31))),
+        new("tanh", h => h.Backend.Tanh(h.Input(3f, 3, 7, 33), h.Output(3, 7, 33))),
+        new("add tanh gated heads", h => h.Backend.AddTanhGatedHeads(h.Output(2, 5, 3 * 14), h.Input(2, 5, 3 * 14), h.Input(2f, 3), 14)),
+        new("masked mean rows", h => h.Backend.MaskedMeanRows(h.Input(3, 9, 37),
+            h.Constant([.. Enumerable.Range(0, 3 * 9).Select(i => i % 9 < 3 + 2 * (i / 9) ? 1f : 0f)], 3, 9), h.Output(3, 37))),
     ];
 
     static void Linear(OpHarness h, bool bias, Activation activation)

@@ -1,4 +1,6 @@
 using RasNative.Runtime.Backends;
+using RasNative.Runtime.Cpu;
+using RasNative.Tests;
 using Xunit;
 
 namespace RasNative.Cuda.Tests.Parity;
@@ -19,19 +21,15 @@ public class OpParityTests
     [MemberData(nameof(Cases))]
     public void MatchesCpu(string name, CudaDType dtype)
     {
-        var (available, reason) = GpuAvailability.Check();
-        if (!available) Assert.Skip("no CUDA driver/GPU: " + reason);
+        using var gpu = GpuRequirement.CreateBackend(dtype);
+        using var cpu = new CpuBackend();
         var opCase = OpCases.All.Single(c => c.Name == name);
         Func<float, float> quantize = v => Quantize(v, dtype);
 
-        using var cpu = CpuReference.TryCreate(out var cpuReason) ?? throw new InvalidOperationException(cpuReason);
-        if (!CudaEnvironment.TryCreate(dtype, out var gpu, out var gpuReason)) Assert.Fail("GPU present but the CUDA backend failed: " + gpuReason);
-        using var _ = gpu;
-
         var expected = Run(cpu, opCase, quantize);
-        var actual = Run(gpu!, opCase, quantize);
+        var actual = Run(gpu, opCase, quantize);
         Assert.Equal(expected.Length, actual.Length);
-        double error = RelativeError(actual, expected);
+        double error = Closeness.RelativeL2(expected, actual);
         double tolerance = dtype switch { CudaDType.F32 => 1e-5, CudaDType.F16 => 2e-3, _ => 1e-2 };
         Assert.True(error <= tolerance, $"{name} ({dtype}): ‖gpu−cpu‖/‖cpu‖ = {error:E3} > {tolerance:E0}");
     }
@@ -41,17 +39,6 @@ public class OpParityTests
         var harness = new OpHarness(backend, quantize);
         opCase.Run(harness);
         return harness.Collect();
-    }
-
-    static double RelativeError(float[] actual, float[] expected)
-    {
-        double difference = 0, norm = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            difference += Math.Pow(actual[i] - expected[i], 2);
-            norm += Math.Pow(expected[i], 2);
-        }
-        return norm == 0 ? Math.Sqrt(difference) : Math.Sqrt(difference / norm);
     }
 
     static float Quantize(float value, CudaDType dtype)

@@ -24,7 +24,7 @@ public static class ForwardCommand
         command.SetAction(CliRunner.Guard(parsed =>
         {
             using var backend = backendOptions.Create(parsed);
-            var (_, transformer) = ModelLoader.LoadSd3(parsed.GetValue(model)!, backend);
+            var transformer = ModelLoader.LoadSd3(parsed.GetValue(model)!, backend);
             string inputPath = parsed.GetValue(inputs)!;
             using var file = InputTensors.Open(inputPath);
             var latent = file.Upload(backend, "hidden_states", 4);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using RasNative.Loaders;
 using RasNative.Runtime.Models;
 
@@ -18,7 +19,7 @@ public static class CliRunner
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) Console.Error.WriteLine("error: " + error.Message);
+            foreach (var error in parsed.Errors) Console.Error.WriteLine("error: " + WithOptionName(error));
             return BadInput;
         }
         return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
@@ -42,6 +43,18 @@ public static class CliRunner
             return Failure;
         }
     };
+
+    /// <summary>Prefixes a parse error with the option it concerns when the parser's message does not name it.</summary>
+    static string WithOptionName(ParseError error)
+    {
+        var option = error.SymbolResult switch
+        {
+            System.CommandLine.Parsing.OptionResult o => o.Option,
+            System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option,
+            _ => null,
+        };
+        return option == null || error.Message.Contains(option.Name) ? error.Message : $"{option.Name}: {error.Message}";
+    }
 
     static bool IsBadInput(Exception e) => e is UsageException or SafetensorsException or ModelFolderException
         or ModelLoadException or ModelInputException or FileNotFoundException or DirectoryNotFoundException;

@@ -9,13 +9,19 @@ public static class ModelLoader
 {
     public const string Sd3ClassName = "SD3Transformer2DModel";
 
-    public static (ModelFolder Folder, Sd3Transformer Model) LoadSd3(string path, IBackend backend)
+    public static Sd3TransformerConfig Sd3Config(ModelFolder folder) => folder.ClassName == Sd3ClassName
+        ? Sd3TransformerConfig.FromJson(folder.ConfigJson, folder.ConfigPath)
+        : throw new UsageException($"{folder.ConfigPath}: unsupported model class '{folder.ClassName}' (supported: {Sd3ClassName})");
+
+    public static Sd3Transformer LoadSd3(ModelFolder folder, Sd3TransformerConfig config, IBackend backend)
+    {
+        using var weights = folder.OpenWeights();
+        return Sd3Transformer.Load(weights, config, backend);
+    }
+
+    public static Sd3Transformer LoadSd3(string path, IBackend backend)
     {
         var folder = ModelFolder.Resolve(path);
-        if (folder.ClassName != Sd3ClassName)
-            throw new UsageException($"{folder.ConfigPath}: unsupported model class '{folder.ClassName}' (supported: {Sd3ClassName})");
-        var config = Sd3TransformerConfig.FromJson(folder.ConfigJson, folder.ConfigPath);
-        using var weights = folder.OpenWeights();
-        return (folder, Sd3Transformer.Load(weights, config, backend));
+        return LoadSd3(folder, Sd3Config(folder), backend);
     }
 }

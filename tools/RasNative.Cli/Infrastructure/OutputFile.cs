@@ -24,8 +24,7 @@ public sealed class OutputFile
 
     public void Write(string path, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(folder)) throw new UsageException($"{path}: output folder does not exist");
+        AtomicFile.RequireFolder(path);
         SafetensorsWriter.Write(path, tensors, metadata);
     }
 }

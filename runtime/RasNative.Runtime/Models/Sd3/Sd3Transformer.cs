@@ -36,7 +36,10 @@ public sealed partial class Sd3Transformer
     int HeadDim => Config.AttentionHeadDim;
 
     public static Sd3Transformer Load(ITensorSource checkpoint, Sd3TransformerConfig config, IBackend backend) =>
-        new(backend, config, Sd3Weights.Bind(new WeightBinder(checkpoint, backend), config));
+        Load(new CheckpointWeights(checkpoint), config, backend);
+
+    public static Sd3Transformer Load(IWeightSource weights, Sd3TransformerConfig config, IBackend backend) =>
+        new(backend, config, Sd3Weights.Bind(new WeightBinder(weights, backend), config));
 
     /// <summary>
     /// output [B, C_out, H, W] ← the velocity. With <paramref name="activePatches"/> only those patches

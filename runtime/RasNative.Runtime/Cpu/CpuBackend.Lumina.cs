@@ -1,0 +1,135 @@
+using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
+using RasNative.Runtime.Backends;
+using RasNative.Runtime.Tensors;
+
+namespace RasNative.Runtime.Cpu;
+
+/// <summary>The ops Lumina-Next adds: weighted RMS/Layer norms, RoPE, SwiGLU product, tanh gates, caption pooling.</summary>
+public sealed partial class CpuBackend
+{
+    public void RmsNormModulate(Tensor x, Tensor weight, Modulation? scale, Tensor y, float eps)
+    {
+        RequireSameLength(x, y, "rms norm");
+        int width = x.Dim(-1), tokens = x.Rank >= 2 ? x.Dim(-2) : 1;
+        if (weight.Length != width) throw new ArgumentException($"rms norm: {x} with weight {weight}");
+        CpuParallel.ForRows(x.Rows, width, (start, end) =>
+        {
+            var xs = x.Span();
+            var ys = y.Span();
+            var w = weight.Span();
+            var scales = scale is { } s ? s.Embedding.Span() : default;
+            for (int r = start; r < end; r++)
+            {
+                var src = xs.Slice(r * width, width);
+                var dst = ys.Slice(r * width, width);
+                float inv = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(src) / width + eps);
+                for (int i = 0; i < width; i++) dst[i] = src[i] * inv * w[i];
+                if (scale is { } sc)
+                {
+                    var row = ChunkRow(scales, sc.Embedding, sc.Chunk, r / tokens, width);
+                    for (int i = 0; i < width; i++) dst[i] *= 1f + row[i];
+                }
+            }
+        });
+    }
+
+    public void LayerNorm(Tensor x, Tensor weight, Tensor bias, Tensor y, float eps)
+    {
+        RequireSameLength(x, y, "layer norm");
+        int width = x.Dim(-1);
+        if (weight.Length != width || bias.Length != width)
+            throw new ArgumentException($"layer norm: {x} with weight {weight} and bias {bias}");
+        CpuParallel.ForRows(x.Rows, width, (start, end) =>
+        {
+            var xs = x.Span();
+            var ys = y.Span();
+            var w = weight.Span();
+            var b = bias.Span();
+            for (int r = start; r < end; r++)
+            {
+                var src = xs.Slice(r * width, width);
+                var dst = ys.Slice(r * width, width);
+                float mean = TensorPrimitives.Sum(src) / width;
+                float variance = 0;
+                foreach (var v in src) variance += (v - mean) * (v - mean);
+                float inv = 1f / MathF.Sqrt(variance / width + eps);
+                for (int i = 0; i < width; i++) dst[i] = (src[i] - mean) * inv * w[i] + b[i];
+            }
+        });
+    }
+
+    public void ApplyRope(Tensor x, Tensor table, int headDim)
+    {
+        int width = x.Dim(-1), tokens = x.Dim(-2);
+        if (headDim % 2 != 0 || width % headDim != 0 || table.Length != (long)tokens * headDim)
+            throw new ArgumentException($"rope: {x} with head dim {headDim} and table {table}");
+        CpuParallel.ForRows(x.Rows, width, (start, end) =>
+        {
+            var xs = x.Span();
+            var tab = table.Span();
+            for (int r = start; r < end; r++)
+            {
+                var row = xs.Slice(r * width, width);
+                var rotation = tab.Slice(r % tokens * headDim, headDim);
+                for (int h = 0; h < width; h += headDim)
+                    for (int k = 0; k < headDim; k += 2)
+                    {
+                        float a = row[h + k], b = row[h + k + 1], cos = rotation[k], sin = rotation[k + 1];
+                        row[h + k] = a * cos - b * sin;
+                        row[h + k + 1] = a * sin + b * cos;
+                    }
+            }
+        });
+    }
+
+    public void Multiply(Tensor a, Tensor b, Tensor y)
+    {
+        RequireSameLength(a, b, "multiply");
+        RequireSameLength(a, y, "multiply");
+        TensorPrimitives.Multiply(a.Span(), b.Span(), y.Span());
+    }
+
+    public void Tanh(Tensor x, Tensor y)
+    {
+        RequireSameLength(x, y, "tanh");
+        var src = x.Span();
+        var dst = y.Span();
+        for (int i = 0; i < src.Length; i++) dst[i] = MathF.Tanh(src[i]);
+    }
+
+    public void AddTanhGatedHeads(Tensor x, Tensor y, Tensor gate, int headDim)
+    {
+        RequireSameLength(x, y, "tanh-gated heads");
+        int width = x.Dim(-1);
+        if (width != gate.Length * headDim) throw new ArgumentException($"tanh-gated heads: {x} with gate {gate} and head dim {headDim}");
+        var gates = new float[gate.Length];
+        for (int h = 0; h < gates.Length; h++) gates[h] = MathF.Tanh(gate.Span()[h]);
+        var xs = x.Span();
+        var ys = y.Span();
+        for (int i = 0; i < xs.Length; i++) xs[i] += ys[i] * gates[i % width / headDim];
+    }
+
+    public void MaskedMeanRows(Tensor x, Tensor mask, Tensor y)
+    {
+        int batch = x.Dim(0), tokens = x.Dim(1), width = x.Dim(2);
+        if (mask.Length != (long)batch * tokens || y.Length != (long)batch * width)
+            throw new ArgumentException($"masked mean: {x} with mask {mask} into {y}");
+        var xs = x.Span();
+        var m = mask.Span();
+        var ys = y.Span();
+        for (int b = 0; b < batch; b++)
+        {
+            var sum = ys.Slice(b * width, width);
+            sum.Clear();
+            float count = 0;
+            for (int l = 0; l < tokens; l++)
+            {
+                float weight = m[b * tokens + l];
+                count += weight;
+                var row = xs.Slice((b * tokens + l) * width, width);
+                for (int i = 0; i < width; i++) sum[i] += row[i] * weight;
+            }
+            for (int i = 0; i < width; i++) sum[i] /= count;
+        }
+    }
+}

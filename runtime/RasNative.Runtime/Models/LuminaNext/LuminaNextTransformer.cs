@@ -1,0 +1,133 @@
+using RasNative.Loaders;
+using RasNative.Runtime.Backends;
+using RasNative.Runtime.Models.Sd3;
+using RasNative.Runtime.Tensors;
+
+namespace RasNative.Runtime.Models.LuminaNext;
+
+/// <summary>
+/// diffusers' LuminaNextDiT2DModel (GQA, qk LayerNorm across heads, 2-D RoPE, sandwich RMS norms, tanh-gated
+/// cross-attention) as a flat sequence of backend ops over a preplanned arena. The forward runs over the full
+/// patch grid or over a subset of patches (RAS), whose self-attention then reads a per-layer K/V cache.
+/// </summary>
+public sealed partial class LuminaNextTransformer
+{
+    public const int TimestepFeatures = 256;
+    const float NormOutEps = 1e-6f;
+    const float QkNormEps = 1e-5f;
+    const float CaptionNormEps = 1e-5f;
+
+    readonly IBackend backend;
+    readonly LuminaNextWeights weights;
+    readonly Dictionary<(int H, int W, LuminaRopeScaling Scaling), Tensor> ropeTables = [];
+    LuminaNextActivations? arena;
+    LuminaNextKvCache? kvCache;
+
+    LuminaNextTransformer(IBackend backend, LuminaNextConfig config, LuminaNextWeights weights)
+    {
+        this.backend = backend;
+        Config = config;
+        this.weights = weights;
+    }
+
+    public LuminaNextConfig Config { get; }
+
+    int Width => Config.HiddenSize;
+
+    int Heads => Config.NumAttentionHeads;
+
+    int HeadDim => Config.HeadDim;
+
+    /// <summary>E = min(hidden_size, 1024): width of temb and of every adaptive-norm input.</summary>
+    public static int ConditioningWidth(LuminaNextConfig cfg) => Math.Min(cfg.HiddenSize, 1024);
+
+    /// <summary>LuminaFeedForward's inner size: int(2·4D/3), times ffn_dim_multiplier, rounded up to multiple_of.</summary>
+    public static int FeedForwardInner(LuminaNextConfig cfg)
+    {
+        int inner = (int)(2.0 * (4 * cfg.HiddenSize) / 3);
+        if (cfg.FfnDimMultiplier is { } multiplier) inner = (int)(multiplier * inner);
+        return cfg.MultipleOf * ((inner + cfg.MultipleOf - 1) / cfg.MultipleOf);
+    }
+
+    /// <summary>The pipeline's base_sequence_length for proportional attention: (sample_size·8 / 16)².</summary>
+    public int DefaultBaseSequenceLength => (Config.SampleSize * 8 / 16) * (Config.SampleSize * 8 / 16);
+
+    public static LuminaNextTransformer Load(ITensorSource checkpoint, LuminaNextConfig config, IBackend backend) =>
+        new(backend, config, LuminaNextWeights.Bind(new WeightBinder(checkpoint, backend), config));
+
+    /// <summary>
+    /// output [B, C_out, H, W] ← the model output (learn_sigma: 2C channels). With <paramref name="activePatches"/>
+    /// only those patches (row-major ids of the H/p × W/p grid, in the given order) go through the layers and only
+    /// their pixels of <paramref name="output"/> are written; this requires <see cref="KvCacheMode.Update"/> after a
+    /// <see cref="KvCacheMode.Store"/> forward of the same batch and grid.
+    /// </summary>
+    public void Forward(LuminaNextInputs inputs, Tensor output, int[]? activePatches = null,
+        KvCacheMode cacheMode = KvCacheMode.None, IActivationObserver? observer = null)
+    {
+        var grid = Validate(inputs, output);
+        if ((activePatches != null) != (cacheMode == KvCacheMode.Update))
+            throw new ArgumentException("a patch subset runs exactly with KvCacheMode.Update");
+        int batch = grid.Batch, tokens = activePatches?.Length ?? grid.Patches, text = inputs.EncoderHiddenStates.Dim(1);
+        var a = PlanArena(new Sd3Shape(batch, tokens, text));
+        var patches = activePatches == null ? null : SubsetList(grid, activePatches);
+        PrepareCache(cacheMode, batch, grid.Patches);
+
+        var x = a.X.View(batch, tokens, Width);
+        var tembSilu = a.TembSilu.View(batch, ConditioningWidth(Config));
+        var rope = RopeRows(grid, inputs.Rope, patches, tokens);
+        var attention = new AttentionScales(SelfAttentionScale(grid.Patches, inputs.BaseSequenceLength), 1f / MathF.Sqrt(HeadDim));
+        EmbedPatches(inputs.HiddenStates, patches, x, observer);
+        EmbedConditioning(inputs, tembSilu, observer);
+
+        for (int i = 0; i < weights.Layers.Length; i++)
+        {
+            using var range = backend.Range($"layers.{i}");
+            Block(i, weights.Layers[i], x, inputs, tembSilu, rope, attention, cacheMode, patches, observer);
+        }
+
+        OutputHead(x, tembSilu, output, patches, observer);
+    }
+
+    /// <summary>
+    /// attn1's softmax scale: 1/√hd, times √(ln P / ln base) with proportional attention, P being the key length,
+    /// which is the whole grid on RAS steps too (the keys come from the cache).
+    /// </summary>
+    float SelfAttentionScale(int keys, int? baseSequenceLength)
+    {
+        double scale = Math.Pow(HeadDim, -0.5);
+        if (baseSequenceLength is { } baseLength) scale *= Math.Sqrt(Math.Log(keys) / Math.Log(baseLength));
+        return (float)scale;
+    }
+
+    LuminaNextActivations PlanArena(Sd3Shape shape)
+    {
+        if (arena == null || !shape.FitsIn(arena.Capacity))
+        {
+            var capacity = arena == null ? shape : new Sd3Shape(
+                Math.Max(shape.Batch, arena.Capacity.Batch),
+                Math.Max(shape.ImageTokens, arena.Capacity.ImageTokens),
+                Math.Max(shape.TextTokens, arena.Capacity.TextTokens));
+            arena = new LuminaNextActivations(backend, capacity, Config);
+        }
+        return arena;
+    }
+
+    void PrepareCache(KvCacheMode mode, int batch, int patches)
+    {
+        if (mode == KvCacheMode.None) return;
+        if (mode == KvCacheMode.Store && (kvCache == null || kvCache.Batch != batch || kvCache.Patches != patches))
+            kvCache = new LuminaNextKvCache(backend, weights.Layers.Length, batch, patches, Config.KvHeads * HeadDim);
+        if (mode == KvCacheMode.Update && (kvCache is not { Stored: true } || kvCache.Batch != batch || kvCache.Patches != patches))
+            throw new InvalidOperationException("a RAS forward needs a K/V cache stored by a dense forward of the same batch and grid");
+        if (mode == KvCacheMode.Store) kvCache!.Stored = true;
+    }
+
+    /// <summary>Forgets the stored K/V cache (a new run starts from dense steps).</summary>
+    public void ResetCache()
+    {
+        if (kvCache != null) kvCache.Stored = false;
+    }
+
+    /// <summary>Softmax scales of one forward: attn1 (maybe proportional) and attn2 (always 1/√hd).</summary>
+    readonly record struct AttentionScales(float Self, float Cross);
+}

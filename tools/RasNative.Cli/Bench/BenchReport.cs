@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+
+namespace RasNative.Cli.Bench;
+
+/// <summary>What one bench run measured; serialised as is for --json.</summary>
+public sealed record BenchReport
+{
+    [JsonPropertyName("model")] public required string Model { get; init; }
+    [JsonPropertyName("backend")] public required string Backend { get; init; }
+    [JsonPropertyName("batch")] public required int Batch { get; init; }
+    [JsonPropertyName("latent")] public required int[] Latent { get; init; }
+    [JsonPropertyName("image_tokens")] public required int ImageTokens { get; init; }
+    [JsonPropertyName("text_tokens")] public required int TextTokens { get; init; }
+    [JsonPropertyName("repeat")] public required int Repeat { get; init; }
+    [JsonPropertyName("median_ms")] public required double MedianMs { get; init; }
+    [JsonPropertyName("min_ms")] public required double MinMs { get; init; }
+    [JsonPropertyName("max_ms")] public required double MaxMs { get; init; }
+    [JsonPropertyName("gflop_per_forward")] public required double GflopPerForward { get; init; }
+    [JsonPropertyName("gflops")] public required double Gflops { get; init; }
+    [JsonPropertyName("peak_gflops")] public required double PeakGflops { get; init; }
+    [JsonPropertyName("percent_of_peak")] public required double PercentOfPeak { get; init; }
+    [JsonPropertyName("op_ms")] public required Dictionary<string, double> OpMs { get; init; }
+    [JsonPropertyName("peak_memory_mib")] public required double PeakMemoryMib { get; init; }
+    [JsonPropertyName("ras")] public RasBenchReport? Ras { get; init; }
+}
+
+/// <summary>Dense and RAS sampling runs side by side (guidance batch 2).</summary>
+public sealed record RasBenchReport
+{
+    [JsonPropertyName("steps")] public required int Steps { get; init; }
+    [JsonPropertyName("ratio")] public required double Ratio { get; init; }
+    [JsonPropertyName("dense_step_ms")] public required double DenseStepMs { get; init; }
+    [JsonPropertyName("ras_step_ms")] public required double RasStepMs { get; init; }
+    [JsonPropertyName("dense_run_ms")] public required double DenseRunMs { get; init; }
+    [JsonPropertyName("ras_run_ms")] public required double RasRunMs { get; init; }
+    [JsonPropertyName("speedup")] public required double Speedup { get; init; }
+    [JsonPropertyName("token_fraction")] public required double TokenFraction { get; init; }
+    [JsonPropertyName("sampler_ms")] public required double SamplerMs { get; init; }
+}

@@ -1,0 +1,28 @@
+using Spectre.Console;
+
+namespace RasNative.Cli.Bench;
+
+/// <summary>The human-readable bench report.</summary>
+public static class BenchTable
+{
+    public static void Print(BenchReport r)
+    {
+        var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("model", Markup.Escape(r.Model));
+        table.AddRow("backend", r.Backend);
+        table.AddRow("shape", $"batch {r.Batch}, latent {r.Latent[2]}x{r.Latent[3]}, {r.ImageTokens} image + {r.TextTokens} text tokens");
+        table.AddRow("forward median / min / max", $"{r.MedianMs:F1} / {r.MinMs:F1} / {r.MaxMs:F1} ms ({r.Repeat} runs)");
+        table.AddRow("work", $"{r.GflopPerForward:F2} GFLOP per forward");
+        table.AddRow("speed", $"{r.Gflops:F1} GFLOP/s = {r.PercentOfPeak:F1}% of the {r.PeakGflops:F0} GFLOP/s FMA peak");
+        foreach (var (op, ms) in r.OpMs) table.AddRow($"  {op}", $"{ms:F1} ms");
+        table.AddRow("peak memory", $"{r.PeakMemoryMib:F0} MiB");
+        if (r.Ras is { } ras)
+        {
+            table.AddRow($"sampling, {ras.Steps} steps", $"dense {ras.DenseRunMs:F0} ms, RAS (ratio {ras.Ratio}) {ras.RasRunMs:F0} ms: {ras.Speedup:F2}x");
+            table.AddRow("  per step", $"dense {ras.DenseStepMs:F1} ms, RAS step {ras.RasStepMs:F1} ms");
+            table.AddRow("  tokens computed", $"{100 * ras.TokenFraction:F1}% of dense");
+            table.AddRow("  RAS bookkeeping + sampler", $"{ras.SamplerMs:F1} ms over the run");
+        }
+        AnsiConsole.Write(table);
+    }
+}

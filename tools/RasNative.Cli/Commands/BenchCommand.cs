@@ -1,0 +1,191 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using RasNative.Cli.Bench;
+using RasNative.Cli.Infrastructure;
+using RasNative.Loaders;
+using RasNative.Runtime.Models;
+using RasNative.Runtime.Models.Sd3;
+using RasNative.Sampler.Generation;
+using RasNative.Sampler.Ras;
+
+namespace RasNative.Cli.Commands;
+
+/// <summary>
+/// bench: timing of the transformer forward (median/min/max after a warm-up, GFLOP/s against the measured
+/// FMA peak, time per op class, peak memory) and, with --steps or RAS flags, dense vs RAS sampling side by side.
+/// </summary>
+public static class BenchCommand
+{
+    const int DefaultSamplerSteps = 10;
+    const float SamplerGuidance = 5f;
+
+    public static Command Create()
+    {
+        var model = new Option<string>("--model") { Description = "model folder, or random:<preset> (" + string.Join(", ", ModelPresets.Names) + ")", Required = true };
+        var inputs = new Option<string?>("--inputs") { Description = "forward inputs (hidden_states, encoder_hidden_states, pooled_projections, timestep); default random" };
+        var width = new Option<int?>("--width") { Description = "image width in pixels (latent = width / 8; default sample_size · 8)" };
+        var height = new Option<int?>("--height") { Description = "image height in pixels" };
+        var batch = new Option<int>("--batch") { Description = "transformer batch (2 = under guidance)", DefaultValueFactory = _ => 2 };
+        var textLength = new Option<int>("--text-len") { Description = "text tokens", DefaultValueFactory = _ => 77 };
+        var steps = new Option<int?>("--steps") { Description = $"also time dense vs RAS sampling over this many steps (default {DefaultSamplerSteps} when RAS flags are given)" };
+        var repeat = new Option<int>("--repeat") { Description = "timed forwards after the warm-up", DefaultValueFactory = _ => 5 };
+        var json = new Option<bool>("--json") { Description = "print one JSON object" };
+        var save = new Option<string?>("--save") { Description = "write the model folder (random presets) and inputs.safetensors, for other tools to run the same work" };
+        var ras = new RasFlags();
+        var backendOptions = new BackendOptions();
+        var command = new Command("bench", "Measure forward and sampling speed.");
+        foreach (var option in new Option[] { model, inputs, width, height, batch, textLength, steps, repeat, json, save })
+            command.Options.Add(option);
+        ras.AddTo(command);
+        backendOptions.AddTo(command);
+
+        command.SetAction(CliRunner.Guard(parsed =>
+        {
+            int repeats = parsed.GetValue(repeat), batchSize = parsed.GetValue(batch), text = parsed.GetValue(textLength);
+            if (repeats < 1 || batchSize < 1 || text < 1) throw new UsageException("--repeat, --batch and --text-len must be at least 1");
+            string modelArg = parsed.GetValue(model)!;
+            string? saveDir = parsed.GetValue(save);
+            var progress = new BenchProgress(parsed.GetValue(json));
+
+            progress.Say("measuring the FMA peak");
+            double peak = FmaPeak.MeasureGflops();
+            using var backend = new ProfilingBackend(backendOptions.Create(parsed));
+            progress.Say("loading " + modelArg);
+            var (config, transformer, randomWeights) = Load(modelArg, backend, keepWeights: saveDir != null);
+            var work = BenchInputs.Create(parsed.GetValue(inputs), config, batchSize, text, parsed.GetValue(width), parsed.GetValue(height));
+            if (saveDir != null) BenchInputs.Save(saveDir, config, randomWeights, work);
+
+            var forwardInputs = work.Upload(backend);
+            var output = backend.Allocate(work.LatentShape[0], config.OutChannels, work.LatentShape[2], work.LatentShape[3]);
+            progress.Say("warm-up forward");
+            transformer.Forward(forwardInputs, output);
+            var times = new List<double>();
+            for (int r = 0; r < repeats; r++)
+            {
+                progress.Say($"forward {r + 1}/{repeats}");
+                var clock = Stopwatch.StartNew();
+                transformer.Forward(forwardInputs, output);
+                backend.Synchronize();
+                times.Add(clock.Elapsed.TotalMilliseconds);
+            }
+            backend.Reset();
+            backend.Enabled = true;
+            transformer.Forward(forwardInputs, output);
+            backend.Enabled = false;
+            double flops = backend.Flops;
+            var opMs = OpMilliseconds(backend);
+            backend.Reset();
+
+            int patches = work.LatentShape[2] / config.PatchSize * (work.LatentShape[3] / config.PatchSize);
+            int? samplerSteps = parsed.GetValue(steps) ?? (HasRasFlags(parsed, ras) ? DefaultSamplerSteps : null);
+            RasBenchReport? rasReport = samplerSteps is { } n
+                ? CompareSampling(transformer, backend, config, work, ras.Build(parsed, n, patches), n, progress)
+                : null;
+
+            times.Sort();
+            double median = times[times.Count / 2];
+            var report = new BenchReport
+            {
+                Model = modelArg,
+                Backend = backend.Name,
+                Batch = work.LatentShape[0],
+                Latent = work.LatentShape,
+                ImageTokens = patches,
+                TextTokens = work.TextTokens,
+                Repeat = repeats,
+                MedianMs = median,
+                MinMs = times[0],
+                MaxMs = times[^1],
+                GflopPerForward = flops / 1e9,
+                Gflops = flops / 1e9 / (median / 1e3),
+                PeakGflops = peak,
+                PercentOfPeak = 100 * flops / 1e9 / (median / 1e3) / peak,
+                OpMs = opMs,
+                PeakMemoryMib = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0,
+                Ras = rasReport,
+            };
+            progress.Done();
+            if (parsed.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report));
+            else BenchTable.Print(report);
+            return 0;
+        }));
+        return command;
+    }
+
+    static (Sd3TransformerConfig, Sd3Transformer, RandomWeights?) Load(string modelArg, ProfilingBackend backend, bool keepWeights)
+    {
+        if (ModelPresets.IsPreset(modelArg))
+        {
+            var config = ModelPresets.Get(modelArg);
+            var random = new RandomWeights(seed: 0, keep: keepWeights);
+            return (config, Sd3Transformer.Load(random, config, backend), random);
+        }
+        var folder = ModelFolder.Resolve(modelArg);
+        var sd3 = ModelLoader.Sd3Config(folder);
+        return (sd3, ModelLoader.LoadSd3(folder, sd3, backend), null);
+    }
+
+    static Dictionary<string, double> OpMilliseconds(ProfilingBackend backend) => new()
+    {
+        ["gemm"] = backend.Seconds(OpClass.Gemm) * 1e3,
+        ["attention"] = backend.Seconds(OpClass.Attention) * 1e3,
+        ["elementwise"] = backend.Seconds(OpClass.Elementwise) * 1e3,
+    };
+
+    static bool HasRasFlags(ParseResult parsed, RasFlags ras) =>
+        new System.CommandLine.Option[] { ras.Ratio, ras.Start, ras.End, ras.Reset, ras.Metric, ras.HighRatio, ras.StarvationScale, ras.SkipNumStep, ras.SkipNumStepLength }
+            .Any(o => parsed.GetResult(o) != null);
+
+    /// <summary>The same sampling run dense and with RAS; RAS bookkeeping = step time not spent in backend ops.</summary>
+    static RasBenchReport CompareSampling(Sd3Transformer transformer, ProfilingBackend backend, Sd3TransformerConfig config,
+        BenchInputs work, RasOptions rasOptions, int steps, BenchProgress progress)
+    {
+        var sampler = new Sd3Sampler(transformer, backend);
+        int[] latentShape = [1, config.InChannels, work.LatentShape[2], work.LatentShape[3]];
+        var latents = work.HiddenStates[..(int)(work.HiddenStates.Length / work.LatentShape[0])];
+        var textConditioning = work.Conditioning();
+
+        // Both runs go through the op profiler, so they carry the same accounting overhead.
+        (List<double> Dense, List<double> Ras, double Total, long Tokens, double OpMs) Run(RasOptions options, string label)
+        {
+            var dense = new List<double>();
+            var rasSteps = new List<double>();
+            long tokens = 0;
+            backend.Reset();
+            backend.Enabled = true;
+            var clock = Stopwatch.StartNew();
+            sampler.Run(latents, latentShape, textConditioning, new GenerationSettings(steps, SamplerGuidance, 3.0, options), report =>
+            {
+                progress.Say($"{label} step {report.Step + 1}/{report.Steps}");
+                (report.ActivePatches == null ? dense : rasSteps).Add(report.Elapsed.TotalMilliseconds);
+                tokens += report.ActivePatches?.Length ?? report.Patches;
+            });
+            double total = clock.Elapsed.TotalMilliseconds;
+            backend.Enabled = false;
+            return (dense, rasSteps, total, tokens, OpMilliseconds(backend).Values.Sum());
+        }
+
+        var denseRun = Run(rasOptions with { SampleRatio = 1.0 }, "dense");
+        var rasRun = Run(rasOptions, "ras");
+        int patches = work.LatentShape[2] / config.PatchSize * (work.LatentShape[3] / config.PatchSize);
+        return new RasBenchReport
+        {
+            Steps = steps,
+            Ratio = rasOptions.SampleRatio,
+            DenseStepMs = Median(denseRun.Dense),
+            RasStepMs = rasRun.Ras.Count > 0 ? Median(rasRun.Ras) : double.NaN,
+            DenseRunMs = denseRun.Total,
+            RasRunMs = rasRun.Total,
+            Speedup = denseRun.Total / rasRun.Total,
+            TokenFraction = (double)rasRun.Tokens / ((long)steps * patches),
+            SamplerMs = Math.Max(0, rasRun.Total - rasRun.OpMs),
+        };
+    }
+
+    static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
+    }
+}
