@@ -60,13 +60,13 @@ extern "C" __global__ void bias_activation(T* y, const T* bias, long long n, int
 }
 
 // x += gate ⊙ y with x, y [B, T, D]; gate points at the chunk's first value of batch row 0 and batch
-// row b's values start gateStride elements later.
+// row b's values start gateStride elements later. One fused multiply-add, as the CPU's FusedMultiplyAdd.
 extern "C" __global__ void gated_residual(T* x, const T* y, const T* gate, long long n, long long batchStride, int dim, int gateStride)
 {
     GRID_STRIDE(i, n)
     {
         const long long b = i / batchStride;
         const int c = (int)(i % dim);
-        store(x, i, load(x, i) + load(gate, b * gateStride + c) * load(y, i));
+        store(x, i, fmaf(load(y, i), load(gate, b * gateStride + c), load(x, i)));
     }
 }

@@ -76,8 +76,8 @@ extern "C" __global__ void apply_rope(T* x, const T* table, long long pairs, int
         const long long row = e / width;
         const int k = (int)(e % width) % headDim;
         const T* rotation = table + (row % tokens) * headDim + k;
-        const float a = load(x, e), b = load(x, e + 1), cos = load(rotation, 0), sin = load(rotation, 1);
-        store(x, e, __fsub_rn(__fmul_rn(a, cos), __fmul_rn(b, sin)));
-        store(x, e + 1, __fadd_rn(__fmul_rn(a, sin), __fmul_rn(b, cos)));
+        const float a = load(x, e), b = load(x, e + 1), cosine = load(rotation, 0), sine = load(rotation, 1);
+        store(x, e, __fsub_rn(__fmul_rn(a, cosine), __fmul_rn(b, sine)));
+        store(x, e + 1, __fadd_rn(__fmul_rn(a, sine), __fmul_rn(b, cosine)));
     }
 }

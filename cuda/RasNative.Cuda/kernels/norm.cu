@@ -3,7 +3,8 @@
 // y = LN(x)·(1 + scale) + shift over rows of dim values (no affine, biased variance), block per row.
 // scale/shift point at their chunk for batch row 0; batch b = row / tokens reads b·stride further
 // (each embedding's row width, as scale and shift may come from different embeddings).
-// Two passes over the row (mean, then centred variance) match the CPU's numerics better than E[x²]−E[x]².
+// Two passes over the row (mean, then centred variance) match the CPU's numerics better than E[x²]−E[x]²;
+// __fmul_rn keeps the product rounded before the shift is added (the CPU adds the shift as a second pass).
 extern "C" __global__ void layernorm_modulate(const T* x, T* y, const T* scale, const T* shift,
     long long rows, int dim, int tokens, int scaleStride, int shiftStride, float eps)
 {
@@ -25,7 +26,7 @@ extern "C" __global__ void layernorm_modulate(const T* x, T* y, const T* scale, 
         const long long b = row / tokens;
         for (int c = threadIdx.x; c < dim; c += blockDim.x)
         {
-            float v = (load(xr, c) - mean) * inv * (1.0f + load(scale, b * scaleStride + c));
+            float v = __fmul_rn((load(xr, c) - mean) * inv, 1.0f + load(scale, b * scaleStride + c));
             if (shift) v += load(shift, b * shiftStride + c);
             store(yr, c, v);
         }

@@ -29,6 +29,7 @@ public static class FmaPeak
         return best;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     static float Run()
     {
         var m = Vector256.Create(0.999999f);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace RasNative.Runtime.Cpu.Kernels;
@@ -100,6 +101,7 @@ public static unsafe class CpuAttention
         public float* RunningSum { get; }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void RunTask<TS, TV>(void* context, int task)
         where TS : struct, ISimd<TV>
         where TV : unmanaged
@@ -141,6 +143,7 @@ public static unsafe class CpuAttention
         row < first.Rows ? first.Row(batch, row) : second.Row(batch, row - first.Rows);
 
     /// <summary>Folds one key/value segment into the tile, KeyTile keys at a time; keyBase indexes the mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void KeySegment<TS, TV>(AttentionJob* job, in Tile tile, in AttentionSegment k, in AttentionSegment v, int keyBase, int batch, int kvOffset, int lanes)
         where TS : struct, ISimd<TV>
         where TV : unmanaged

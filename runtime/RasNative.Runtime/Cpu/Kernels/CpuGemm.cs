@@ -74,7 +74,7 @@ public static unsafe class CpuGemm
     }
 
     /// <summary>Block (task / NBlocks, task % NBlocks): MC rows of y against a contiguous range of weight panels.</summary>
-    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
     static void LinearTask<TS, TV>(void* context, int task)
         where TS : struct, ISimd<TV>
         where TV : unmanaged
@@ -116,6 +116,7 @@ public static unsafe class CpuGemm
     }
 
     /// <summary>The last panel's partial columns go through a full-width scratch tile, so the kernel never writes past y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void EdgeTile<TS, TV>(int rows, int cols, float* a, float* b, int kc, float* c, int ldc, float* edge, TileStore store)
         where TS : struct, ISimd<TV>
         where TV : unmanaged
@@ -130,6 +131,7 @@ public static unsafe class CpuGemm
     }
 
     /// <summary>x[rows, kc] (row stride ldx) into six-row micro-panels, k-major within each: panel[k·6 + r].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void PackRows(float* x, int ldx, int rows, int kc, float* packed)
     {
         const int Mr = MicroKernel.MaxRows;

@@ -31,5 +31,11 @@ internal unsafe interface ISimd<TV>
 
     static abstract TV Max(TV a, TV b);
 
-    static abstract TV Exp(TV value);
+    static abstract TV Min(TV a, TV b);
+
+    /// <summary>Rounds to the nearest integer, ties to even.</summary>
+    static abstract TV Round(TV value);
+
+    /// <summary>2ⁿ for integral n in [−127, 127], built in the exponent field, so n = −127 gives 0.</summary>
+    static abstract TV PowerOfTwo(TV n);
 }

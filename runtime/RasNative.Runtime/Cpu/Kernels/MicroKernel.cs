@@ -13,6 +13,7 @@ internal static unsafe class MicroKernel
     public const int MaxRows = 6;
 
     /// <summary>Any number of rows: full six-row tiles, then a 4/2/1-row tail.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows<TS, TV>(int rows, float* a, nint aRow, nint aK, float* b, nint bK, int depth, float* c, nint ldc, TileStore store)
         where TS : struct, ISimd<TV>
         where TV : unmanaged
@@ -103,7 +104,7 @@ internal static unsafe class MicroKernel
         StoreTile<TS, TV>(sums, TR.Count, c, ldc, store);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     static void StoreTile<TS, TV>(TV* sums, int rows, float* c, nint ldc, TileStore store)
         where TS : struct, ISimd<TV>
         where TV : unmanaged

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RasNative.Runtime.Cpu.Kernels;
 
 /// <summary>
@@ -12,6 +14,7 @@ internal static unsafe class OnlineSoftmax
     /// <param name="runningMax">per query; −∞ before the first key.</param>
     /// <param name="runningSum">per query; 0 before the first key.</param>
     /// <param name="output">channels × stride.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Update<TS, TV>(float* scores, int keys, int lanes, int stride, float* runningMax, float* runningSum, float* output, int channels)
         where TS : struct, ISimd<TV>
         where TV : unmanaged
@@ -26,12 +29,12 @@ internal static unsafe class OnlineSoftmax
             // A query whose keys so far are all masked has max −∞; shifting by the lowest finite float instead
             // makes its probabilities and rescale factor exp(−∞) = 0 rather than NaN.
             TV shift = TS.Max(max, TS.Create(float.MinValue));
-            TV rescale = TS.Exp(TS.Subtract(previous, shift));
+            TV rescale = FastMath.Exp<TS, TV>(TS.Subtract(previous, shift));
             TV sum = TS.Zero;
             for (int j = 0; j < keys; j++)
             {
                 float* s = scores + (long)j * stride + c;
-                TV probability = TS.Exp(TS.Subtract(TS.Load(s), shift));
+                TV probability = FastMath.Exp<TS, TV>(TS.Subtract(TS.Load(s), shift));
                 TS.Store(s, probability);
                 sum = TS.Add(sum, probability);
             }
