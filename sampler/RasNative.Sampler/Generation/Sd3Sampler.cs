@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RasNative.Runtime.Models;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models.Sd3;
 using RasNative.Runtime.Tensors;

@@ -1,3 +1,4 @@
+using RasNative.Runtime.Models;
 using RasNative.Runtime.Cpu;
 using RasNative.Runtime.Models.LuminaNext;
 using RasNative.Runtime.Models.Sd3;

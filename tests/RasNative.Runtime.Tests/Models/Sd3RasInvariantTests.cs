@@ -1,3 +1,4 @@
+using RasNative.Runtime.Models;
 using RasNative.Loaders;
 using RasNative.Runtime.Cpu;
 using RasNative.Runtime.Models.Sd3;

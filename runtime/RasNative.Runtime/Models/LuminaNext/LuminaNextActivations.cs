@@ -11,7 +11,7 @@ namespace RasNative.Runtime.Models.LuminaNext;
 /// </summary>
 internal sealed class LuminaNextActivations
 {
-    public LuminaNextActivations(IBackend backend, Sd3Shape capacity, LuminaNextConfig cfg)
+    public LuminaNextActivations(IBackend backend, TokenShape capacity, LuminaNextConfig cfg)
     {
         Capacity = capacity;
         int b = capacity.Batch, n = capacity.ImageTokens, l = capacity.TextTokens, d = cfg.HiddenSize, p = cfg.PatchSize;
@@ -43,7 +43,7 @@ internal sealed class LuminaNextActivations
         EmbTanh = backend.Allocate(b * 4 * d);
     }
 
-    public Sd3Shape Capacity { get; }
+    public TokenShape Capacity { get; }
     public Tensor Patches { get; }
     public Tensor RopeRows { get; }
     public Tensor X { get; }

@@ -71,7 +71,7 @@ public sealed partial class LuminaNextTransformer
         QkNorm(w.NormK, k);
         backend.ApplyRope(q, rope, HeadDim);
         backend.ApplyRope(k, rope, HeadDim);
-        var (keys, values) = ThroughCache(k, v, kvCache?.Layers[index], cacheMode, activePatches);
+        var (keys, values) = kvCache.Through(index, k, v, cacheMode, activePatches);
         backend.Attention(new AttentionArgs
         {
             Query1 = q, Key1 = keys, Value1 = values, Output1 = output,
@@ -111,27 +111,6 @@ public sealed partial class LuminaNextTransformer
     void QkNorm(LayerNormWeights? norm, Tensor projection)
     {
         if (norm != null) backend.LayerNorm(projection, norm.Weight, norm.Bias, projection, QkNormEps);
-    }
-
-    /// <summary>
-    /// The RAS K/V cache (ras.md §11): stored whole on store steps; on RAS steps the active rows are overwritten
-    /// and attention reads the whole cached image. Returns the keys/values to attend.
-    /// </summary>
-    (Tensor Keys, Tensor Values) ThroughCache(Tensor k, Tensor v, KvPair? cache, KvCacheMode mode, IndexList? activePatches)
-    {
-        switch (mode)
-        {
-            case KvCacheMode.Store:
-                backend.Copy(k, cache!.Keys);
-                backend.Copy(v, cache.Values);
-                return (k, v);
-            case KvCacheMode.Update:
-                backend.ScatterRows(k, activePatches!, cache!.Keys);
-                backend.ScatterRows(v, activePatches!, cache.Values);
-                return (cache.Keys, cache.Values);
-            default:
-                return (k, v);
-        }
     }
 
     /// <summary>LuminaFeedForward (SwiGLU): linear_2(silu(linear_1(z)) ⊙ linear_3(z)), the SiLU in float32 in the GEMM epilogue.</summary>

@@ -20,14 +20,16 @@ public sealed partial class LuminaNextTransformer
     readonly IBackend backend;
     readonly LuminaNextWeights weights;
     readonly Dictionary<(int H, int W, LuminaRopeScaling Scaling), Tensor> ropeTables = [];
+    readonly ImageKvCache kvCache;
     LuminaNextActivations? arena;
-    LuminaNextKvCache? kvCache;
 
     LuminaNextTransformer(IBackend backend, LuminaNextConfig config, LuminaNextWeights weights)
     {
         this.backend = backend;
         Config = config;
         this.weights = weights;
+        // attn1 of every layer: keys after qk-norm and RoPE, grouped [B, P, kvHeads·hd] (cross-attention is never cached).
+        kvCache = new ImageKvCache(backend, [.. weights.Layers.Select(_ => (int?)(config.KvHeads * config.HeadDim))]);
     }
 
     public LuminaNextConfig Config { get; }
@@ -68,9 +70,9 @@ public sealed partial class LuminaNextTransformer
         if ((activePatches != null) != (cacheMode == KvCacheMode.Update))
             throw new ArgumentException("a patch subset runs exactly with KvCacheMode.Update");
         int batch = grid.Batch, tokens = activePatches?.Length ?? grid.Patches, text = inputs.EncoderHiddenStates.Dim(1);
-        var a = PlanArena(new Sd3Shape(batch, tokens, text));
+        var a = PlanArena(new TokenShape(batch, tokens, text));
         var patches = activePatches == null ? null : SubsetList(grid, activePatches);
-        PrepareCache(cacheMode, batch, grid.Patches);
+        kvCache.Begin(cacheMode, batch, grid.Patches);
 
         var x = a.X.View(batch, tokens, Width);
         var tembSilu = a.TembSilu.View(batch, ConditioningWidth(Config));
@@ -99,11 +101,11 @@ public sealed partial class LuminaNextTransformer
         return (float)scale;
     }
 
-    LuminaNextActivations PlanArena(Sd3Shape shape)
+    LuminaNextActivations PlanArena(TokenShape shape)
     {
         if (arena == null || !shape.FitsIn(arena.Capacity))
         {
-            var capacity = arena == null ? shape : new Sd3Shape(
+            var capacity = arena == null ? shape : new TokenShape(
                 Math.Max(shape.Batch, arena.Capacity.Batch),
                 Math.Max(shape.ImageTokens, arena.Capacity.ImageTokens),
                 Math.Max(shape.TextTokens, arena.Capacity.TextTokens));
@@ -112,21 +114,8 @@ public sealed partial class LuminaNextTransformer
         return arena;
     }
 
-    void PrepareCache(KvCacheMode mode, int batch, int patches)
-    {
-        if (mode == KvCacheMode.None) return;
-        if (mode == KvCacheMode.Store && (kvCache == null || kvCache.Batch != batch || kvCache.Patches != patches))
-            kvCache = new LuminaNextKvCache(backend, weights.Layers.Length, batch, patches, Config.KvHeads * HeadDim);
-        if (mode == KvCacheMode.Update && (kvCache is not { Stored: true } || kvCache.Batch != batch || kvCache.Patches != patches))
-            throw new InvalidOperationException("a RAS forward needs a K/V cache stored by a dense forward of the same batch and grid");
-        if (mode == KvCacheMode.Store) kvCache!.Stored = true;
-    }
-
     /// <summary>Forgets the stored K/V cache (a new run starts from dense steps).</summary>
-    public void ResetCache()
-    {
-        if (kvCache != null) kvCache.Stored = false;
-    }
+    public void ResetCache() => kvCache.Reset();
 
     /// <summary>Softmax scales of one forward: attn1 (maybe proportional) and attn2 (always 1/√hd).</summary>
     readonly record struct AttentionScales(float Self, float Cross);

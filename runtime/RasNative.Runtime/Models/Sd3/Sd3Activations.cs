@@ -9,7 +9,7 @@ namespace RasNative.Runtime.Models.Sd3;
 /// </summary>
 internal sealed class Sd3Activations
 {
-    public Sd3Activations(IBackend backend, Sd3Shape capacity, int width, int patchFeatures, int outFeatures)
+    public Sd3Activations(IBackend backend, TokenShape capacity, int width, int patchFeatures, int outFeatures)
     {
         Capacity = capacity;
         int b = capacity.Batch, n = capacity.ImageTokens, l = capacity.TextTokens, d = width, rows = Math.Max(n, l);
@@ -40,7 +40,7 @@ internal sealed class Sd3Activations
         EmbContext = backend.Allocate(b * 6 * d);
     }
 
-    public Sd3Shape Capacity { get; }
+    public TokenShape Capacity { get; }
     public Tensor Patches { get; }
     public Tensor X { get; }
     public Tensor NormX { get; }
@@ -66,11 +66,4 @@ internal sealed class Sd3Activations
     public Tensor TembSilu { get; }
     public Tensor Emb { get; }
     public Tensor EmbContext { get; }
-}
-
-/// <summary>Batch, image tokens (those present in the forward) and text tokens.</summary>
-public readonly record struct Sd3Shape(int Batch, int ImageTokens, int TextTokens)
-{
-    public bool FitsIn(Sd3Shape capacity) =>
-        Batch <= capacity.Batch && ImageTokens <= capacity.ImageTokens && TextTokens <= capacity.TextTokens;
 }

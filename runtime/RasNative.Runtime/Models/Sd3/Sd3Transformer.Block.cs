@@ -55,7 +55,7 @@ public sealed partial class Sd3Transformer
         // attn2 (SD3.5 dual attention): image-only self-attention among the tokens present.
         if (blk.Attn2 != null)
         {
-            ImageAttention($"{name}.attn2", blk.Attn2, a.NormX2.View(imageShape), attnImage, kvCache?.Image[index], cacheMode, activePatches, observer);
+            ImageAttention($"{name}.attn2", blk.Attn2, a.NormX2.View(imageShape), attnImage, 2 * index + 1, cacheMode, activePatches, observer);
             backend.Linear(attnImage, blk.Attn2.ToOut, projected);
             observer?.Observe($"{name}.attn2.out", projected);
             backend.GatedResidual(x, projected, new(emb, GateMsa2));
@@ -95,7 +95,7 @@ public sealed partial class Sd3Transformer
         if (blk.AttnContext.NormAddedQ != null) backend.RmsNormHeads(cq, blk.AttnContext.NormAddedQ, HeadDim, NormEps);
         if (blk.AttnContext.NormAddedK != null) backend.RmsNormHeads(ck, blk.AttnContext.NormAddedK, HeadDim, NormEps);
 
-        var (imageKeys, imageValues) = ThroughCache(k, v, kvCache?.Joint[index], cacheMode, activePatches);
+        var (imageKeys, imageValues) = kvCache.Through(2 * index, k, v, cacheMode, activePatches);
 
         string name = $"block{index}.attn";
         observer?.ObserveHeads(name + ".q", q, cq, Heads, HeadDim);
@@ -116,13 +116,13 @@ public sealed partial class Sd3Transformer
     /// SD3.5's attn2: self-attention among image tokens, output before to_out. Under RAS it has a K/V cache
     /// of its own, like the joint attention, so active tokens still see the whole image.
     /// </summary>
-    void ImageAttention(string name, AttentionWeights w, Tensor input, Tensor output, KvPair? cache,
+    void ImageAttention(string name, AttentionWeights w, Tensor input, Tensor output, int cacheSlot,
         KvCacheMode cacheMode, IndexList? activePatches, IActivationObserver? observer)
     {
         var a = arena!;
         var (q, k, v) = (a.Q.View(input.Shape), a.K.View(input.Shape), a.V.View(input.Shape));
         Project(w, input, q, k, v);
-        var (keys, values) = ThroughCache(k, v, cache, cacheMode, activePatches);
+        var (keys, values) = kvCache.Through(cacheSlot, k, v, cacheMode, activePatches);
         observer?.ObserveHeads(name + ".q", q, null, Heads, HeadDim);
         observer?.ObserveHeads(name + ".k", k, null, Heads, HeadDim);
         observer?.ObserveHeads(name + ".v", v, null, Heads, HeadDim);
@@ -132,27 +132,6 @@ public sealed partial class Sd3Transformer
             Heads = Heads, HeadDim = HeadDim, Scale = 1f / MathF.Sqrt(HeadDim),
         });
         observer?.ObserveHeads(name + ".sdpa_out", output, null, Heads, HeadDim);
-    }
-
-    /// <summary>
-    /// The RAS K/V cache (spec §8.1): stored whole on store steps; on RAS steps the active rows are
-    /// overwritten and attention reads the whole cached image. Returns the image keys/values to attend.
-    /// </summary>
-    (Tensor Keys, Tensor Values) ThroughCache(Tensor k, Tensor v, KvPair? cache, KvCacheMode mode, IndexList? activePatches)
-    {
-        switch (mode)
-        {
-            case KvCacheMode.Store:
-                backend.Copy(k, cache!.Keys);
-                backend.Copy(v, cache.Values);
-                return (k, v);
-            case KvCacheMode.Update:
-                backend.ScatterRows(k, activePatches!, cache!.Keys);
-                backend.ScatterRows(v, activePatches!, cache.Values);
-                return (cache.Keys, cache.Values);
-            default:
-                return (k, v);
-        }
     }
 
     /// <summary>to_q/to_k/to_v, then the per-head RMS qk-norm where the model has one.</summary>

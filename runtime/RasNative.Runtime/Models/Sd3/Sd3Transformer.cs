@@ -17,14 +17,16 @@ public sealed partial class Sd3Transformer
     readonly IBackend backend;
     readonly Sd3Weights weights;
     readonly Dictionary<(int H, int W), (IndexList Patches, IndexList PosRows)> denseGrids = [];
+    readonly ImageKvCache kvCache;
     Sd3Activations? arena;
-    Sd3KvCache? kvCache;
 
     Sd3Transformer(IBackend backend, Sd3TransformerConfig config, Sd3Weights weights)
     {
         this.backend = backend;
         Config = config;
         this.weights = weights;
+        // Slot 2i: block i's joint attention; slot 2i + 1: its attn2 (SD3.5 dual-attention blocks only).
+        kvCache = new ImageKvCache(backend, [.. weights.TransformerBlocks.SelectMany(b => new int?[] { config.InnerDim, b.Attn2 == null ? null : config.InnerDim })]);
     }
 
     public Sd3TransformerConfig Config { get; }
@@ -54,9 +56,9 @@ public sealed partial class Sd3Transformer
         if ((activePatches != null) != (cacheMode == KvCacheMode.Update))
             throw new ArgumentException("a patch subset runs exactly with KvCacheMode.Update");
         int batch = grid.Batch, tokens = activePatches?.Length ?? grid.Patches, text = inputs.EncoderHiddenStates.Dim(1);
-        var a = PlanArena(new Sd3Shape(batch, tokens, text));
+        var a = PlanArena(new TokenShape(batch, tokens, text));
         var (patches, posRows) = activePatches == null ? DenseGrid(grid) : SubsetGrid(grid, activePatches);
-        PrepareCache(cacheMode, batch, grid.Patches);
+        kvCache.Begin(cacheMode, batch, grid.Patches);
 
         var x = a.X.View(batch, tokens, Width);
         var context = a.Context.View(batch, text, Width);
@@ -75,11 +77,11 @@ public sealed partial class Sd3Transformer
         OutputHead(x, temb, output, activePatches == null ? null : patches, observer);
     }
 
-    Sd3Activations PlanArena(Sd3Shape shape)
+    Sd3Activations PlanArena(TokenShape shape)
     {
         if (arena == null || !shape.FitsIn(arena.Capacity))
         {
-            var capacity = arena == null ? shape : new Sd3Shape(
+            var capacity = arena == null ? shape : new TokenShape(
                 Math.Max(shape.Batch, arena.Capacity.Batch),
                 Math.Max(shape.ImageTokens, arena.Capacity.ImageTokens),
                 Math.Max(shape.TextTokens, arena.Capacity.TextTokens));
@@ -89,19 +91,6 @@ public sealed partial class Sd3Transformer
         return arena;
     }
 
-    void PrepareCache(KvCacheMode mode, int batch, int patches)
-    {
-        if (mode == KvCacheMode.None) return;
-        if (mode == KvCacheMode.Store && (kvCache == null || kvCache.Batch != batch || kvCache.Patches != patches))
-            kvCache = new Sd3KvCache(backend, weights.TransformerBlocks, batch, patches, Width);
-        if (mode == KvCacheMode.Update && (kvCache is not { Stored: true } || kvCache.Batch != batch || kvCache.Patches != patches))
-            throw new InvalidOperationException("a RAS forward needs a K/V cache stored by a dense forward of the same batch and grid");
-        if (mode == KvCacheMode.Store) kvCache!.Stored = true;
-    }
-
     /// <summary>Forgets the stored K/V cache (a new run starts from dense steps).</summary>
-    public void ResetCache()
-    {
-        if (kvCache != null) kvCache.Stored = false;
-    }
+    public void ResetCache() => kvCache.Reset();
 }

@@ -34,13 +34,6 @@ public sealed class Sd3Weights
     }
 }
 
-/// <summary>linear_1 → SiLU → linear_2 (TimestepEmbedding, PixArtAlphaTextProjection).</summary>
-public sealed record MlpWeights(LinearWeight Linear1, LinearWeight Linear2)
-{
-    public static MlpWeights Bind(WeightBinder w, string prefix, int inFeatures, int width) =>
-        new(w.Linear(prefix + ".linear_1", width, inFeatures), w.Linear(prefix + ".linear_2", width, width));
-}
-
 /// <summary>FeedForward: net.0.proj (GELU-tanh) → net.2.</summary>
 public sealed record FeedForwardWeights(LinearWeight Proj, LinearWeight Out)
 {

@@ -1,4 +1,4 @@
-namespace RasNative.Runtime.Models.Sd3;
+namespace RasNative.Runtime.Models;
 
 /// <summary>What a forward does with the per-layer image K/V cache (RAS, spec §8.1).</summary>
 public enum KvCacheMode
