@@ -1,18 +1,12 @@
 using RasNative.Loaders;
 using RasNative.Runtime.Tests.Models;
-using RasNative.Tests;
 using Xunit;
 
 namespace RasNative.Cuda.Tests.Models;
 
-/// <summary>
-/// The SD3 forward on the CUDA backend against diffusers' samples (fixtures/sd3): elementwise in float32
-/// storage, relative L2 in the 16-bit storages (whose rounding of every activation rules out elementwise bounds).
-/// </summary>
+/// <summary>The SD3 forward on the CUDA backend in every storage dtype against diffusers' samples (fixtures/sd3).</summary>
 public class Sd3CudaFixtureTests
 {
-    const double Atol = 1e-4, Rtol = 1e-4;
-
     public static TheoryData<string, string, CudaDType> Cases()
     {
         var data = new TheoryData<string, string, CudaDType>();
@@ -31,15 +25,6 @@ public class Sd3CudaFixtureTests
         var transformer = Sd3Fixture.LoadModel(Sd3Fixture.ModelPath(model), backend);
         using var file = SafetensorsFile.Open(Path.Combine(Sd3Fixture.ModelPath(model), caseName + ".safetensors"));
         var sample = Sd3Fixture.Run(transformer, backend, Sd3Fixture.LoadInputs(file, backend));
-        var expected = file.ReadFloat32("sample");
-        string what = $"{model}/{caseName} sample ({dtype})";
-        if (dtype == CudaDType.F32)
-        {
-            Closeness.AssertClose(expected, sample, Atol, Rtol, what);
-            return;
-        }
-        double tolerance = dtype == CudaDType.BF16 ? 3e-2 : 5e-3;
-        double error = Closeness.RelativeL2(expected, sample);
-        Assert.True(error <= tolerance, $"{what}: ‖gpu−ref‖/‖ref‖ = {error:E3} > {tolerance:E0}");
+        ReferenceBounds.AssertMatches(file.ReadFloat32("sample"), sample, dtype, $"{model}/{caseName} sample ({dtype})");
     }
 }

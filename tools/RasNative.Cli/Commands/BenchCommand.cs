@@ -80,7 +80,7 @@ public static class BenchCommand
             int patches = work.LatentShape[2] / config.PatchSize * (work.LatentShape[3] / config.PatchSize);
             int? samplerSteps = parsed.GetValue(steps) ?? (HasRasFlags(parsed, ras) ? DefaultSamplerSteps : null);
             RasBenchReport? rasReport = samplerSteps is { } n
-                ? CompareSampling(transformer, backend, config, work, ras.Build(parsed, n, patches), n, progress)
+                ? CompareSampling(transformer, backend, config, work, ras.Build(parsed, n, patches, RasOptions.Sd3Defaults(n)), n, progress)
                 : null;
 
             times.Sort();

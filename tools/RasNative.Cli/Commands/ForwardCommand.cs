@@ -1,7 +1,12 @@
 using System.CommandLine;
+using System.Globalization;
 using RasNative.Cli.Infrastructure;
+using RasNative.Loaders;
+using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models;
+using RasNative.Runtime.Models.LuminaNext;
 using RasNative.Runtime.Models.Sd3;
+using RasNative.Runtime.Tensors;
 
 namespace RasNative.Cli.Commands;
 
@@ -11,44 +16,86 @@ public static class ForwardCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "transformer folder or diffusers pipeline folder", Required = true };
-        var inputs = new Option<string>("--inputs") { Description = "safetensors with hidden_states, encoder_hidden_states, pooled_projections, timestep", Required = true };
+        var inputs = new Option<string>("--inputs") { Description = "safetensors with the model's inputs (SD3: hidden_states, encoder_hidden_states, pooled_projections, timestep; Lumina: hidden_states, timestep, encoder_hidden_states, encoder_mask)", Required = true };
         var output = new Option<string>("--output") { Description = "safetensors to write (tensor 'sample')", Required = true };
         var dump = new Option<string?>("--dump") { Description = "also write every intermediate activation (diffusers module names)" };
+        var ropeLinear = new Option<double?>("--rope-linear-factor") { Description = "Lumina RoPE linear factor (default: the inputs' metadata, else 1)" };
+        var ropeNtk = new Option<double?>("--rope-ntk-factor") { Description = "Lumina RoPE NTK factor (default: the inputs' metadata, else 1)" };
+        var baseLength = new Option<string?>("--base-sequence-length") { Description = "Lumina proportional attention base length, or none (default: the inputs' metadata, else none)" };
         var backendOptions = new BackendOptions();
         var command = new Command("forward", "Run one transformer forward pass.");
-        command.Options.Add(model);
-        command.Options.Add(inputs);
-        command.Options.Add(output);
-        command.Options.Add(dump);
+        foreach (var option in new Option[] { model, inputs, output, dump, ropeLinear, ropeNtk, baseLength }) command.Options.Add(option);
         backendOptions.AddTo(command);
         command.SetAction(CliRunner.Guard(parsed =>
         {
-            using var backend = backendOptions.Create(parsed);
-            var transformer = ModelLoader.LoadSd3(parsed.GetValue(model)!, backend);
-            string inputPath = parsed.GetValue(inputs)!;
-            using var file = InputTensors.Open(inputPath);
-            var latent = file.Upload(backend, "hidden_states", 4);
-            var request = new Sd3Inputs(
-                latent,
-                file.Upload(backend, "encoder_hidden_states", 3),
-                file.Upload(backend, "pooled_projections", 2),
-                file.Read("timestep", 1));
-            var sample = backend.Allocate(latent.Dim(0), transformer.Config.OutChannels, latent.Dim(2), latent.Dim(3));
+            string outputPath = parsed.GetValue(output)!;
             string? dumpPath = parsed.GetValue(dump);
+            AtomicFile.RequireFolder(outputPath);
+            if (dumpPath != null) AtomicFile.RequireFolder(dumpPath);
+            var folder = ModelLoader.Resolve(parsed.GetValue(model)!);
+            using var file = InputTensors.Open(parsed.GetValue(inputs)!);
+            using var backend = backendOptions.Create(parsed);
             var recorder = dumpPath == null ? null : new ActivationRecorder(backend);
-            transformer.Forward(request, sample, observer: recorder);
+            var sample = ModelLoader.IsLumina(folder)
+                ? ForwardLumina(folder, file, backend, recorder, LuminaRope(parsed, file, ropeLinear, ropeNtk, baseLength))
+                : ForwardSd3(folder, file, backend, recorder);
 
-            var result = new OutputFile();
-            result.Add(backend, "sample", sample);
             if (recorder != null && dumpPath != null)
             {
                 var activations = new OutputFile();
                 foreach (var (name, (data, shape)) in recorder.Recorded) activations.Add(name, data, shape);
                 activations.Write(dumpPath);
             }
-            result.Write(parsed.GetValue(output)!);
+            var result = new OutputFile();
+            result.Add(backend, "sample", sample);
+            result.Write(outputPath);
             return 0;
         }));
         return command;
     }
+
+    static Tensor ForwardSd3(ModelFolder folder, InputTensors file, IBackend backend, IActivationObserver? observer)
+    {
+        var transformer = ModelLoader.LoadSd3(folder, ModelLoader.Sd3Config(folder), backend);
+        var latent = file.Upload(backend, "hidden_states", 4);
+        var request = new Sd3Inputs(latent, file.Upload(backend, "encoder_hidden_states", 3),
+            file.Upload(backend, "pooled_projections", 2), file.Read("timestep", 1));
+        var sample = backend.Allocate(latent.Dim(0), transformer.Config.OutChannels, latent.Dim(2), latent.Dim(3));
+        transformer.Forward(request, sample, observer: observer);
+        return sample;
+    }
+
+    static Tensor ForwardLumina(ModelFolder folder, InputTensors file, IBackend backend, IActivationObserver? observer,
+        (LuminaRopeScaling Rope, int? BaseSequenceLength) options)
+    {
+        var transformer = ModelLoader.LoadLumina(folder, ModelLoader.LuminaConfig(folder), backend);
+        var latent = file.Upload(backend, "hidden_states", 4);
+        var request = new LuminaNextInputs(latent, file.Read("timestep", 1), file.Upload(backend, "encoder_hidden_states", 3),
+            file.Upload(backend, "encoder_mask", 2), options.Rope, options.BaseSequenceLength);
+        var sample = backend.Allocate(latent.Dim(0), transformer.Config.OutChannels, latent.Dim(2), latent.Dim(3));
+        transformer.Forward(request, sample, observer: observer);
+        return sample;
+    }
+
+    /// <summary>Flags override the inputs file's metadata (as the fixture cases carry it), which overrides the defaults.</summary>
+    static (LuminaRopeScaling, int?) LuminaRope(ParseResult parsed, InputTensors file, Option<double?> linear, Option<double?> ntk, Option<string?> baseLength)
+    {
+        var metadata = file.Source.Metadata;
+        double Factor(Option<double?> option, string key) => parsed.GetValue(option) switch
+        {
+            > 0 and var given => given,
+            { } bad => throw new UsageException($"{option.Name}: must be positive, got {bad}"),
+            null => metadata.TryGetValue(key, out var text) ? ParseNumber(text, key) : 1.0,
+        };
+        string? length = parsed.GetValue(baseLength) ?? metadata.GetValueOrDefault("base_sequence_length");
+        int? baseSequenceLength = length is null or "none" ? null
+            : int.TryParse(length, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 1 ? n
+            : throw new UsageException($"--base-sequence-length: '{length}' is neither an integer above 1 nor 'none'");
+        return (new LuminaRopeScaling(Factor(linear, "rope_linear_factor"), Factor(ntk, "rope_ntk_factor")), baseSequenceLength);
+    }
+
+    static double ParseNumber(string text, string key) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0
+            ? value
+            : throw new UsageException($"inputs metadata '{key}': '{text}' is not a positive number");
 }

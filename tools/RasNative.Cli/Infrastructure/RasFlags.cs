@@ -4,8 +4,8 @@ using RasNative.Sampler.Ras;
 namespace RasNative.Cli.Infrastructure;
 
 /// <summary>
-/// The RAS flags of generate/bench. Unset flags take the official SD3 script's values at 28 steps, scaled to the
-/// run (resets at round(12N/28), round(20N/28)); explicit flags are used exactly as given.
+/// The RAS flags of generate/bench. Unset flags take the model family's defaults (the official SD3 or Lumina
+/// script's values, scaled to the run); explicit flags are used exactly as given, as the official code does.
 /// </summary>
 public sealed class RasFlags
 {
@@ -27,9 +27,10 @@ public sealed class RasFlags
     }
 
     /// <summary>The run's options, validated against its step and patch counts (errors name the flags).</summary>
-    public RasOptions Build(ParseResult parsed, int steps, int patches)
+    public RasOptions Build(ParseResult parsed, int steps, int patches, RasOptions defaults)
     {
-        var defaults = RasOptions.Sd3Defaults(steps);
+        bool explicitSchedule = parsed.GetResult(SkipNumStep) != null || parsed.GetResult(SkipNumStepLength) != null;
+        if (explicitSchedule) defaults = defaults with { SkipRoundingUnit = 64, ClampSkipCounts = false };
         var options = defaults with
         {
             SampleRatio = parsed.GetValue(Ratio) ?? defaults.SampleRatio,

@@ -1,0 +1,59 @@
+using RasNative.Cli.Infrastructure;
+using RasNative.Loaders;
+using RasNative.Runtime.Backends;
+using RasNative.Sampler.Generation;
+using RasNative.Sampler.Ras;
+
+namespace RasNative.Cli.Generation;
+
+/// <summary>StableDiffusion3Pipeline: prompt/pooled embeddings, CFG batch [negative ; prompt], shift 3.</summary>
+public sealed class Sd3Generation(ModelFolder folder) : IGenerationModel
+{
+    readonly Sd3TransformerConfig config = ModelLoader.Sd3Config(folder);
+    TextConditioning? text;
+
+    public int InChannels => config.InChannels;
+    public int PatchSize => config.PatchSize;
+    public float DefaultGuidance => 7f;
+    public double DefaultShift => 3.0;
+
+    public RasOptions DefaultRas(int steps, int patches) => RasOptions.Sd3Defaults(steps);
+
+    public void ReadConditioning(InputTensors file, float guidanceScale)
+    {
+        var prompt = file.Shape("prompt_embeds", 3);
+        var pooled = file.Shape("pooled_prompt_embeds", 2);
+        if (prompt[0] != 1 || prompt[2] != config.JointAttentionDim)
+            throw new UsageException($"prompt_embeds: shape [{string.Join(", ", prompt)}], expected [1, L, {config.JointAttentionDim}] (the model's joint_attention_dim)");
+        if (pooled[0] != 1 || pooled[1] != config.PooledProjectionDim)
+            throw new UsageException($"pooled_prompt_embeds: shape [{string.Join(", ", pooled)}], expected [1, {config.PooledProjectionDim}]");
+        float[]? negative = null, negativePooled = null;
+        if (guidanceScale > 1f)
+        {
+            RequireNegative(file, guidanceScale, "negative_prompt_embeds", "negative_pooled_prompt_embeds");
+            RequireSameShape(file, "negative_prompt_embeds", "prompt_embeds", prompt);
+            RequireSameShape(file, "negative_pooled_prompt_embeds", "pooled_prompt_embeds", pooled);
+            (negative, negativePooled) = (file.Read("negative_prompt_embeds", 3), file.Read("negative_pooled_prompt_embeds", 2));
+        }
+        text = new TextConditioning(file.Read("prompt_embeds", 3), file.Read("pooled_prompt_embeds", 2), negative, negativePooled,
+            prompt[1], prompt[2], pooled[1]);
+    }
+
+    public float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep) =>
+        new Sd3Sampler(ModelLoader.LoadSd3(folder, config, backend), backend)
+            .Run(noise, latentShape, text ?? throw new InvalidOperationException("conditioning not read"), settings, onStep);
+
+    /// <summary>Guidance above 1 needs the negative conditioning (diffusers' do_classifier_free_guidance).</summary>
+    internal static void RequireNegative(InputTensors file, float guidanceScale, params string[] names)
+    {
+        foreach (var name in names)
+            if (!file.Contains(name))
+                throw new UsageException($"--guidance {guidanceScale} needs {string.Join(" and ", names)} in the embeddings file (missing '{name}')");
+    }
+
+    internal static void RequireSameShape(InputTensors file, string name, string like, int[] shape)
+    {
+        if (!file.Shape(name, shape.Length).SequenceEqual(shape))
+            throw new UsageException($"{name}: shape must equal {like}'s [{string.Join(", ", shape)}]");
+    }
+}
