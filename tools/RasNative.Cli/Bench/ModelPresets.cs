@@ -3,14 +3,14 @@ using RasNative.Loaders;
 namespace RasNative.Cli.Bench;
 
 /// <summary>
-/// Published SD3 transformer configs (diffusers' config.json values) for `bench --model random:NAME`, so speed
-/// can be measured with random weights and no checkpoint.
+/// Published transformer configs (diffusers' config.json values) for `bench --model random:NAME`, so speed can
+/// be measured with random weights and no checkpoint.
 /// </summary>
 public static class ModelPresets
 {
     public const string Prefix = "random:";
 
-    static readonly Dictionary<string, Sd3TransformerConfig> Presets = new()
+    static readonly Dictionary<string, Sd3TransformerConfig> Sd3Presets = new()
     {
         ["sd3-medium"] = new() { SampleSize = 128, InChannels = 16, OutChannels = 16, NumLayers = 24, AttentionHeadDim = 64, NumAttentionHeads = 24,
             JointAttentionDim = 4096, CaptionProjectionDim = 1536, PooledProjectionDim = 2048, PosEmbedMaxSize = 192 },
@@ -26,20 +26,54 @@ public static class ModelPresets
             JointAttentionDim = 32, CaptionProjectionDim = 32, PooledProjectionDim = 64, PosEmbedMaxSize = 32 },
     };
 
-    public static IEnumerable<string> Names => Presets.Keys;
+    static readonly Dictionary<string, LuminaNextConfig> LuminaPresets = new()
+    {
+        // Lumina-Next-T2I (Alpha-VLLM/Lumina-Next-SFT-diffusers): 24 layers, 32 heads, 8 KV heads, Gemma-2B captions.
+        ["lumina-next"] = new() { SampleSize = 128, InChannels = 4, HiddenSize = 2304, NumLayers = 24, NumAttentionHeads = 32, NumKvHeads = 8,
+            MultipleOf = 256, CrossAttentionDim = 2048 },
+        ["lumina-next-tiny"] = new() { SampleSize = 16, InChannels = 4, HiddenSize = 32, NumLayers = 2, NumAttentionHeads = 4, NumKvHeads = 2,
+            MultipleOf = 16, CrossAttentionDim = 24 },
+    };
+
+    public static IEnumerable<string> Names => Sd3Presets.Keys.Concat(LuminaPresets.Keys);
 
     public static bool IsPreset(string model) => model.StartsWith(Prefix, StringComparison.Ordinal);
 
-    public static Sd3TransformerConfig Get(string model)
+    /// <summary>The preset's config: an <see cref="Sd3TransformerConfig"/> or a <see cref="LuminaNextConfig"/>.</summary>
+    public static object Get(string model)
     {
         string name = model[Prefix.Length..];
-        return Presets.TryGetValue(name, out var config)
-            ? config
-            : throw new Infrastructure.UsageException($"--model {model}: unknown preset (known: {string.Join(", ", Presets.Keys.Select(k => Prefix + k))})");
+        if (Sd3Presets.TryGetValue(name, out var sd3)) return sd3;
+        if (LuminaPresets.TryGetValue(name, out var lumina)) return lumina;
+        throw new Infrastructure.UsageException($"--model {model}: unknown preset (known: {string.Join(", ", Names.Select(k => Prefix + k))})");
     }
 
+    public static string ToConfigJson(LuminaNextConfig c) => Serialize(new Dictionary<string, object?>
+    {
+        ["_class_name"] = "LuminaNextDiT2DModel",
+        ["sample_size"] = c.SampleSize, ["patch_size"] = c.PatchSize, ["in_channels"] = c.InChannels, ["hidden_size"] = c.HiddenSize,
+        ["num_layers"] = c.NumLayers, ["num_attention_heads"] = c.NumAttentionHeads, ["num_kv_heads"] = c.NumKvHeads,
+        ["multiple_of"] = c.MultipleOf, ["ffn_dim_multiplier"] = c.FfnDimMultiplier, ["norm_eps"] = c.NormEps,
+        ["learn_sigma"] = c.LearnSigma, ["qk_norm"] = c.QkNorm, ["cross_attention_dim"] = c.CrossAttentionDim, ["scaling_factor"] = c.ScalingFactor,
+    });
+
+    /// <summary>A random preset as a diffusers transformer folder: config.json + diffusion_pytorch_model.safetensors.</summary>
+    public static void SaveModel(string folder, string configJson, Runtime.Models.RandomWeights weights)
+    {
+        SafetensorsWriter.Write(Path.Combine(folder, "diffusion_pytorch_model.safetensors"),
+            weights.Generated.Select(t => TensorToWrite.F32(t.Name, t.Data, [.. t.Shape.Select(d => (long)d)])));
+        Infrastructure.AtomicFile.Write(Path.Combine(folder, "config.json"), stream =>
+        {
+            using var writer = new StreamWriter(stream);
+            writer.Write(configJson);
+        });
+    }
+
+    static string Serialize(Dictionary<string, object?> config) =>
+        System.Text.Json.JsonSerializer.Serialize(config, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+
     /// <summary>The config as diffusers writes it, so a saved preset loads in diffusers and in RasNative.</summary>
-    public static string ToConfigJson(Sd3TransformerConfig c) => System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
+    public static string ToConfigJson(Sd3TransformerConfig c) => Serialize(new Dictionary<string, object?>
     {
         ["_class_name"] = "SD3Transformer2DModel",
         ["sample_size"] = c.SampleSize, ["patch_size"] = c.PatchSize, ["in_channels"] = c.InChannels, ["out_channels"] = c.OutChannels,
@@ -47,5 +81,5 @@ public static class ModelPresets
         ["joint_attention_dim"] = c.JointAttentionDim, ["caption_projection_dim"] = c.CaptionProjectionDim,
         ["pooled_projection_dim"] = c.PooledProjectionDim, ["pos_embed_max_size"] = c.PosEmbedMaxSize,
         ["qk_norm"] = c.QkNorm, ["dual_attention_layers"] = c.DualAttentionLayers,
-    }, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    });
 }

@@ -5,8 +5,8 @@ using RasNative.Cli.Bench;
 using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
 using RasNative.Runtime.Models;
+using RasNative.Runtime.Models.LuminaNext;
 using RasNative.Runtime.Models.Sd3;
-using RasNative.Sampler.Generation;
 using RasNative.Sampler.Ras;
 
 namespace RasNative.Cli.Commands;
@@ -48,41 +48,37 @@ public static class BenchCommand
             string? saveDir = parsed.GetValue(save);
             var progress = new BenchProgress(parsed.GetValue(json));
 
-            progress.Say("measuring the FMA peak");
-            double peak = FmaPeak.MeasureGflops();
             using var backend = new ProfilingBackend(backendOptions.Create(parsed));
             progress.Say("loading " + modelArg);
-            var (config, transformer, randomWeights) = Load(modelArg, backend, keepWeights: saveDir != null);
-            var work = BenchInputs.Create(parsed.GetValue(inputs), config, batchSize, text, parsed.GetValue(width), parsed.GetValue(height));
-            if (saveDir != null) BenchInputs.Save(saveDir, config, randomWeights, work);
+            var work = Load(modelArg, backend, inputsPath: parsed.GetValue(inputs),
+                new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)), keepWeights: saveDir != null);
+            if (saveDir != null) work.Save(saveDir);
 
-            var forwardInputs = work.Upload(backend);
-            var output = backend.Allocate(work.LatentShape[0], config.OutChannels, work.LatentShape[2], work.LatentShape[3]);
             progress.Say("warm-up forward");
-            transformer.Forward(forwardInputs, output);
+            work.Forward();
             var times = new List<double>();
             for (int r = 0; r < repeats; r++)
             {
                 progress.Say($"forward {r + 1}/{repeats}");
                 var clock = Stopwatch.StartNew();
-                transformer.Forward(forwardInputs, output);
+                work.Forward();
                 backend.Synchronize();
                 times.Add(clock.Elapsed.TotalMilliseconds);
             }
             backend.Reset();
             backend.Enabled = true;
-            transformer.Forward(forwardInputs, output);
+            work.Forward();
             backend.Enabled = false;
             double flops = backend.Flops;
             var opMs = OpMilliseconds(backend);
-            backend.Reset();
 
-            int patches = work.LatentShape[2] / config.PatchSize * (work.LatentShape[3] / config.PatchSize);
             int? samplerSteps = parsed.GetValue(steps) ?? (HasRasFlags(parsed, ras) ? DefaultSamplerSteps : null);
             RasBenchReport? rasReport = samplerSteps is { } n
-                ? CompareSampling(transformer, backend, config, work, ras.Build(parsed, n, patches, RasOptions.Sd3Defaults(n)), n, progress)
+                ? CompareSampling(work, backend, ras.Build(parsed, n, work.ImageTokens, work.DefaultRas(n)), n, progress)
                 : null;
 
+            progress.Say("measuring the FMA peak");
+            double peak = FmaPeak.MeasureGflops();
             times.Sort();
             double median = times[times.Count / 2];
             var report = new BenchReport
@@ -91,7 +87,7 @@ public static class BenchCommand
                 Backend = backend.Name,
                 Batch = work.LatentShape[0],
                 Latent = work.LatentShape,
-                ImageTokens = patches,
+                ImageTokens = work.ImageTokens,
                 TextTokens = work.TextTokens,
                 Repeat = repeats,
                 MedianMs = median,
@@ -113,17 +109,28 @@ public static class BenchCommand
         return command;
     }
 
-    static (Sd3TransformerConfig, Sd3Transformer, RandomWeights?) Load(string modelArg, ProfilingBackend backend, bool keepWeights)
+    static IBenchWorkload Load(string modelArg, ProfilingBackend backend, string? inputsPath, BenchShape shape, bool keepWeights)
     {
         if (ModelPresets.IsPreset(modelArg))
         {
-            var config = ModelPresets.Get(modelArg);
-            var random = new RandomWeights(seed: 0, keep: keepWeights);
-            return (config, Sd3Transformer.Load(random, config, backend), random);
+            switch (ModelPresets.Get(modelArg))
+            {
+                case Sd3TransformerConfig sd3:
+                    var sd3Weights = new RandomWeights(seed: 0, keep: keepWeights);
+                    return new Sd3Workload(backend, sd3, Sd3Transformer.Load(sd3Weights, sd3, backend), sd3Weights, inputsPath, shape);
+                case LuminaNextConfig lumina:
+                    var luminaWeights = new RandomWeights(seed: 0, keep: keepWeights, LuminaNextTransformer.HasBias);
+                    return new LuminaWorkload(backend, lumina, LuminaNextTransformer.Load(luminaWeights, lumina, backend), luminaWeights, inputsPath, shape);
+            }
         }
-        var folder = ModelFolder.Resolve(modelArg);
-        var sd3 = ModelLoader.Sd3Config(folder);
-        return (sd3, ModelLoader.LoadSd3(folder, sd3, backend), null);
+        var folder = ModelLoader.Resolve(modelArg);
+        if (ModelLoader.IsLumina(folder))
+        {
+            var config = ModelLoader.LuminaConfig(folder);
+            return new LuminaWorkload(backend, config, ModelLoader.LoadLumina(folder, config, backend), null, inputsPath, shape);
+        }
+        var sd3Config = ModelLoader.Sd3Config(folder);
+        return new Sd3Workload(backend, sd3Config, ModelLoader.LoadSd3(folder, sd3Config, backend), null, inputsPath, shape);
     }
 
     static Dictionary<string, double> OpMilliseconds(ProfilingBackend backend) => new()
@@ -138,14 +145,8 @@ public static class BenchCommand
             .Any(o => parsed.GetResult(o) != null);
 
     /// <summary>The same sampling run dense and with RAS; RAS bookkeeping = step time not spent in backend ops.</summary>
-    static RasBenchReport CompareSampling(Sd3Transformer transformer, ProfilingBackend backend, Sd3TransformerConfig config,
-        BenchInputs work, RasOptions rasOptions, int steps, BenchProgress progress)
+    static RasBenchReport CompareSampling(IBenchWorkload work, ProfilingBackend backend, RasOptions rasOptions, int steps, BenchProgress progress)
     {
-        var sampler = new Sd3Sampler(transformer, backend);
-        int[] latentShape = [1, config.InChannels, work.LatentShape[2], work.LatentShape[3]];
-        var latents = work.HiddenStates[..(int)(work.HiddenStates.Length / work.LatentShape[0])];
-        var textConditioning = work.Conditioning();
-
         // Both runs go through the op profiler, so they carry the same accounting overhead.
         (List<double> Dense, List<double> Ras, double Total, long Tokens, double OpMs) Run(RasOptions options, string label)
         {
@@ -155,7 +156,7 @@ public static class BenchCommand
             backend.Reset();
             backend.Enabled = true;
             var clock = Stopwatch.StartNew();
-            sampler.Run(latents, latentShape, textConditioning, new GenerationSettings(steps, SamplerGuidance, 3.0, options), report =>
+            work.Sample(steps, options, report =>
             {
                 progress.Say($"{label} step {report.Step + 1}/{report.Steps}");
                 (report.ActivePatches == null ? dense : rasSteps).Add(report.Elapsed.TotalMilliseconds);
@@ -168,7 +169,6 @@ public static class BenchCommand
 
         var denseRun = Run(rasOptions with { SampleRatio = 1.0 }, "dense");
         var rasRun = Run(rasOptions, "ras");
-        int patches = work.LatentShape[2] / config.PatchSize * (work.LatentShape[3] / config.PatchSize);
         return new RasBenchReport
         {
             Steps = steps,
@@ -178,7 +178,7 @@ public static class BenchCommand
             DenseRunMs = denseRun.Total,
             RasRunMs = rasRun.Total,
             Speedup = denseRun.Total / rasRun.Total,
-            TokenFraction = (double)rasRun.Tokens / ((long)steps * patches),
+            TokenFraction = (double)rasRun.Tokens / ((long)steps * work.ImageTokens),
             SamplerMs = Math.Max(0, rasRun.Total - rasRun.OpMs),
         };
     }

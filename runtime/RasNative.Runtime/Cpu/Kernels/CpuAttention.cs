@@ -16,7 +16,7 @@ public static unsafe class CpuAttention
     // A multiple of every width's two-vector panel (up to 32 lanes with Vector512).
     const int QueryTile = 64;
     const int KeyTile = 64;
-    const long ParallelThreshold = 1 << 18;
+    const long ParallelThreshold = 1 << 20;
 
     public static void Run(in AttentionProblem problem) => Run(problem, SimdKinds.Best);
 

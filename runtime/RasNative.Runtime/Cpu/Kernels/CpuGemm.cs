@@ -11,13 +11,14 @@ namespace RasNative.Runtime.Cpu.Kernels;
 /// </summary>
 public static unsafe class CpuGemm
 {
-    // MC rows of packed x (MC·KC floats ≈ 96 KiB) stay in L2 while the panels sweep over them; a KC × 2W
-    // weight slice (16 KiB on AVX2) stays in L1 while the row micro-panels sweep over it.
+    // MC rows of packed x (MC·KC floats, up to 144 KiB) stay in L2 while the panels sweep over them; a KC × 2W
+    // weight slice (up to 24 KiB on AVX2) stays in L1 while the row micro-panels sweep over it. Depths up to
+    // 384 (the bench model's D) take a single slice, so y is written once.
     const int MC = 96;
-    const int TargetKC = 256;
+    const int TargetKC = 384;
 
     // Below this many multiply-adds waking a worker costs more than it saves.
-    const long ParallelThreshold = 1 << 18;
+    const long ParallelThreshold = 1 << 20;
 
     // Tasks per participating thread, so dynamic claiming evens out blocks of unequal size.
     const int TasksPerThread = 16;

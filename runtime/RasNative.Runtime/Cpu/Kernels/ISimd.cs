@@ -29,13 +29,12 @@ internal unsafe interface ISimd<TV>
 
     static abstract TV Divide(TV a, TV b);
 
+    /// <summary>The platform's single-instruction maximum: where an operand is NaN, x86 returns b, Arm64 NaN.</summary>
     static abstract TV Max(TV a, TV b);
 
+    /// <summary>The platform's single-instruction minimum: where an operand is NaN, x86 returns b, Arm64 NaN.</summary>
     static abstract TV Min(TV a, TV b);
 
-    /// <summary>Rounds to the nearest integer, ties to even.</summary>
-    static abstract TV Round(TV value);
-
-    /// <summary>2ⁿ for integral n in [−127, 127], built in the exponent field, so n = −127 gives 0.</summary>
-    static abstract TV PowerOfTwo(TV n);
+    /// <summary>The bits of each lane as an integer shifted left by 23: the low 9 bits become the sign and exponent.</summary>
+    static abstract TV ShiftIntoExponent(TV value);
 }

@@ -77,8 +77,26 @@ internal static unsafe class MicroKernel
             }
         }
 
-        // Handing the sums over through memory keeps the register allocator from spilling the accumulators inside
-        // the loop to make room for the epilogue's exp.
+        if (store.Bias == null && store.Activation == GemmEpilogue.None)
+        {
+            Put<TS, TV>(c, c00, c01, store.Accumulate);
+            if (TR.Count > 1)
+                Put<TS, TV>(c + ldc, c10, c11, store.Accumulate);
+            if (TR.Count > 2)
+            {
+                Put<TS, TV>(c + 2 * ldc, c20, c21, store.Accumulate);
+                Put<TS, TV>(c + 3 * ldc, c30, c31, store.Accumulate);
+            }
+            if (TR.Count > 4)
+            {
+                Put<TS, TV>(c + 4 * ldc, c40, c41, store.Accumulate);
+                Put<TS, TV>(c + 5 * ldc, c50, c51, store.Accumulate);
+            }
+            return;
+        }
+
+        // The epilogue runs out of line on sums handed over through memory: inlined, its exp would make the register
+        // allocator spill the accumulators inside the loop.
         TV* sums = stackalloc TV[2 * MaxRows];
         sums[0] = c00;
         sums[1] = c01;
@@ -113,6 +131,20 @@ internal static unsafe class MicroKernel
         TV bias1 = store.Bias != null ? TS.Load(store.Bias + TS.Width) : TS.Zero;
         for (int r = 0; r < rows; r++)
             StoreRow<TS, TV>(c + r * ldc, sums[2 * r], sums[2 * r + 1], bias0, bias1, store);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Put<TS, TV>(float* c, TV v0, TV v1, bool accumulate)
+        where TS : struct, ISimd<TV>
+        where TV : unmanaged
+    {
+        if (accumulate)
+        {
+            v0 = TS.Add(TS.Load(c), v0);
+            v1 = TS.Add(TS.Load(c + TS.Width), v1);
+        }
+        TS.Store(c, v0);
+        TS.Store(c + TS.Width, v1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -23,28 +23,27 @@ internal static unsafe class OnlineSoftmax
         {
             TV previous = TS.Load(runningMax + c);
             TV max = previous;
-            for (int j = 0; j < keys; j++)
-                max = TS.Max(max, TS.Load(scores + (long)j * stride + c));
+            float* row = scores + c;
+            for (int j = 0; j < keys; j++, row += stride)
+                max = TS.Max(max, TS.Load(row));
 
             // A query whose keys so far are all masked has max −∞; shifting by the lowest finite float instead
             // makes its probabilities and rescale factor exp(−∞) = 0 rather than NaN.
             TV shift = TS.Max(max, TS.Create(float.MinValue));
             TV rescale = FastMath.Exp<TS, TV>(TS.Subtract(previous, shift));
             TV sum = TS.Zero;
-            for (int j = 0; j < keys; j++)
+            row = scores + c;
+            for (int j = 0; j < keys; j++, row += stride)
             {
-                float* s = scores + (long)j * stride + c;
-                TV probability = FastMath.Exp<TS, TV>(TS.Subtract(TS.Load(s), shift));
-                TS.Store(s, probability);
+                TV probability = FastMath.Exp<TS, TV>(TS.Subtract(TS.Load(row), shift));
+                TS.Store(row, probability);
                 sum = TS.Add(sum, probability);
             }
             TS.Store(runningSum + c, TS.MultiplyAdd(TS.Load(runningSum + c), rescale, sum));
             TS.Store(runningMax + c, max);
-            for (int d = 0; d < channels; d++)
-            {
-                float* o = output + (long)d * stride + c;
-                TS.Store(o, TS.Multiply(TS.Load(o), rescale));
-            }
+            row = output + c;
+            for (int d = 0; d < channels; d++, row += stride)
+                TS.Store(row, TS.Multiply(TS.Load(row), rescale));
         }
     }
 }

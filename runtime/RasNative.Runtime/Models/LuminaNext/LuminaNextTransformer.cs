@@ -55,7 +55,15 @@ public sealed partial class LuminaNextTransformer
     public int DefaultBaseSequenceLength => (Config.SampleSize * 8 / 16) * (Config.SampleSize * 8 / 16);
 
     public static LuminaNextTransformer Load(ITensorSource checkpoint, LuminaNextConfig config, IBackend backend) =>
-        new(backend, config, LuminaNextWeights.Bind(new WeightBinder(checkpoint, backend), config));
+        Load(new CheckpointWeights(checkpoint), config, backend);
+
+    public static LuminaNextTransformer Load(IWeightSource weights, LuminaNextConfig config, IBackend backend) =>
+        new(backend, config, LuminaNextWeights.Bind(new WeightBinder(weights, backend), config));
+
+    /// <summary>Which optional biases diffusers' LuminaNextDiT2DModel has: none in attention projections or the FFN.</summary>
+    public static bool HasBias(string biasName) =>
+        !(biasName.Contains(".attn1.to_", StringComparison.Ordinal) || biasName.Contains(".attn2.to_", StringComparison.Ordinal)
+          || biasName.Contains(".feed_forward.", StringComparison.Ordinal));
 
     /// <summary>
     /// output [B, C_out, H, W] ← the model output (learn_sigma: 2C channels). With <paramref name="activePatches"/>

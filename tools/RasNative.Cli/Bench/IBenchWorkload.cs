@@ -1,0 +1,23 @@
+using RasNative.Sampler.Generation;
+using RasNative.Sampler.Ras;
+
+namespace RasNative.Cli.Bench;
+
+/// <summary>One model family's bench work: a forward on fixed inputs, and a guided sampling run.</summary>
+public interface IBenchWorkload
+{
+    /// <summary>Transformer input [B, C, H, W].</summary>
+    int[] LatentShape { get; }
+    int ImageTokens { get; }
+    int TextTokens { get; }
+
+    void Forward();
+
+    RasOptions DefaultRas(int steps);
+
+    /// <summary>A guided sampling run (batch 2) from the first batch row's latent and text.</summary>
+    void Sample(int steps, RasOptions ras, Action<StepReport> onStep);
+
+    /// <summary>--save: the inputs (and, for random presets, the model folder), for other tools to run the same work.</summary>
+    void Save(string folder);
+}
