@@ -35,11 +35,7 @@ public sealed class LuminaSampler(LuminaNextTransformer model, IBackend backend)
         int batch = settings.UsesGuidance ? 2 : 1, pixels = channels * height * width, plane = height * width;
         if (settings.UsesGuidance && !text.HasNegative)
             throw new ArgumentException("guidance above 1 needs the negative prompt embeddings and mask", nameof(text));
-        var schedule = FlowMatchEulerSchedule.Create(settings.Steps, settings.Shift);
-        var grid = new PatchGrid(height, width, model.Config.PatchSize);
-        var ras = new RasController(settings.Ras, settings.Steps, channels, grid);
         double scalingFactor = ScalingFactor(height, width);
-
         var inputs = new LuminaNextInputs(
             backend.Allocate(batch, channels, height, width),
             new float[batch],
@@ -49,47 +45,21 @@ public sealed class LuminaSampler(LuminaNextTransformer model, IBackend backend)
             options.ProportionalAttention ? model.DefaultBaseSequenceLength : null);
         var modelOutput = backend.Allocate(batch, model.Config.OutChannels, height, width);
         var prediction = backend.Allocate(1, channels, height, width);
-        var latents = (float[])initialLatents.Clone();
-        var velocity = new float[pixels];
-        var increment = new float[pixels];
         model.ResetCache();
 
-        for (int step = 0; step < settings.Steps; step++)
+        return RasEulerLoop.Run(initialLatents, channels, new PatchGrid(height, width, model.Config.PatchSize), settings, (request, velocity) =>
         {
-            var clock = Stopwatch.StartNew();
-            float timestep = schedule.Timesteps[step];
-            float modelTimestep = 1f - timestep / NumTrainTimesteps;   // Lumina: 0 = noise, 1 = clean
+            float modelTimestep = 1f - request.Timestep / NumTrainTimesteps;   // Lumina: 0 = noise, 1 = clean
             Array.Fill(inputs.Timestep, modelTimestep);
             var stepInputs = inputs with { Rope = LuminaRopeScaling.ForStep(modelTimestep, options.ScalingWatershed, scalingFactor) };
-            for (int b = 0; b < batch; b++) backend.Write(latents, inputs.HiddenStates.Slice((long)b * pixels, 1, channels, height, width));
-
-            int[]? active = ras.IsRasStep(step) ? ras.Selection!.Active : null;
-            if (active != null)
-            {
-                backend.Fill(modelOutput, 0f);   // skipped patches come out as zeros, as in the official forward
-                model.Forward(stepInputs, modelOutput, active, KvCacheMode.Update);
-            }
-            else
-            {
-                var mode = ras.Plan.Enabled && step >= settings.Ras.StartStep - 1 ? KvCacheMode.Store : KvCacheMode.None;
-                model.Forward(stepInputs, modelOutput, cacheMode: mode);
-            }
+            for (int b = 0; b < batch; b++) backend.Write(request.Latents, inputs.HiddenStates.Slice((long)b * pixels, 1, channels, height, width));
+            if (request.ActivePatches != null) backend.Fill(modelOutput, 0f);   // skipped patches come out as zeros, as in the official forward
+            model.Forward(stepInputs, modelOutput, request.ActivePatches, request.CacheMode);
 
             Predict(modelOutput, prediction, settings, channels, plane);
             backend.Download(prediction, velocity);
-            for (int i = 0; i < pixels; i++) velocity[i] = -velocity[i];   // the pipeline negates before scheduler.step
-
-            ras.FillSkipped(step, velocity);
-            float dt = schedule.Sigmas[step + 1] - schedule.Sigmas[step];
-            for (int i = 0; i < pixels; i++)
-            {
-                increment[i] = dt * velocity[i];
-                latents[i] += increment[i];
-            }
-            ras.AfterEuler(step, velocity, increment);
-            onStep?.Invoke(new StepReport(step, settings.Steps, timestep, latents, active, grid.Patches, clock.Elapsed));
-        }
-        return latents;
+            for (int i = 0; i < velocity.Length; i++) velocity[i] = -velocity[i];   // the pipeline negates before scheduler.step
+        }, onStep);
     }
 
     /// <summary>

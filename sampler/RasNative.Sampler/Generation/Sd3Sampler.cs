@@ -1,10 +1,7 @@
-using System.Diagnostics;
-using RasNative.Runtime.Models;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models.Sd3;
 using RasNative.Runtime.Tensors;
 using RasNative.Sampler.Ras;
-using RasNative.Sampler.Scheduling;
 
 namespace RasNative.Sampler.Generation;
 
@@ -22,10 +19,6 @@ public sealed class Sd3Sampler(Sd3Transformer model, IBackend backend)
     {
         int channels = latentShape[1], height = latentShape[2], width = latentShape[3];
         int batch = settings.UsesGuidance ? 2 : 1, pixels = channels * height * width;
-        var schedule = FlowMatchEulerSchedule.Create(settings.Steps, settings.Shift);
-        var grid = new PatchGrid(height, width, model.Config.PatchSize);
-        var ras = new RasController(settings.Ras, settings.Steps, channels, grid);
-
         var inputs = new Sd3Inputs(
             backend.Allocate(batch, channels, height, width),
             Batched(text, settings, t => t.PromptEmbeds, t => t.NegativePromptEmbeds!, [text.TextLength, text.TextWidth]),
@@ -33,29 +26,14 @@ public sealed class Sd3Sampler(Sd3Transformer model, IBackend backend)
             new float[batch]);
         var modelOutput = backend.Allocate(batch, model.Config.OutChannels, height, width);
         var guided = backend.Allocate(1, channels, height, width);
-        var latents = (float[])initialLatents.Clone();
-        var velocity = new float[pixels];
-        var increment = new float[pixels];
         model.ResetCache();
 
-        for (int step = 0; step < settings.Steps; step++)
+        return RasEulerLoop.Run(initialLatents, channels, new PatchGrid(height, width, model.Config.PatchSize), settings, (request, velocity) =>
         {
-            var clock = Stopwatch.StartNew();
-            float timestep = schedule.Timesteps[step];
-            Array.Fill(inputs.Timestep, timestep);
-            for (int b = 0; b < batch; b++) backend.Write(latents, inputs.HiddenStates.Slice((long)b * pixels, 1, channels, height, width));
-
-            int[]? active = ras.IsRasStep(step) ? ras.Selection!.Active : null;
-            if (active != null)
-            {
-                backend.Fill(modelOutput, 0f);   // skipped patches come out as zeros, as in the official forward
-                model.Forward(inputs, modelOutput, active, KvCacheMode.Update);
-            }
-            else
-            {
-                var mode = ras.Plan.Enabled && step >= settings.Ras.StartStep - 1 ? KvCacheMode.Store : KvCacheMode.None;
-                model.Forward(inputs, modelOutput, cacheMode: mode);
-            }
+            Array.Fill(inputs.Timestep, request.Timestep);
+            for (int b = 0; b < batch; b++) backend.Write(request.Latents, inputs.HiddenStates.Slice((long)b * pixels, 1, channels, height, width));
+            if (request.ActivePatches != null) backend.Fill(modelOutput, 0f);   // skipped patches come out as zeros, as in the official forward
+            model.Forward(inputs, modelOutput, request.ActivePatches, request.CacheMode);
 
             if (settings.UsesGuidance)
                 backend.Guidance(modelOutput.Slice(0, 1, channels, height, width), modelOutput.Slice(pixels, 1, channels, height, width),
@@ -63,18 +41,7 @@ public sealed class Sd3Sampler(Sd3Transformer model, IBackend backend)
             else
                 backend.Copy(modelOutput, guided);
             backend.Download(guided, velocity);
-
-            ras.FillSkipped(step, velocity);
-            float dt = schedule.Sigmas[step + 1] - schedule.Sigmas[step];
-            for (int i = 0; i < pixels; i++)
-            {
-                increment[i] = dt * velocity[i];
-                latents[i] += increment[i];
-            }
-            ras.AfterEuler(step, velocity, increment);
-            onStep?.Invoke(new StepReport(step, settings.Steps, timestep, latents, active, grid.Patches, clock.Elapsed));
-        }
-        return latents;
+        }, onStep);
     }
 
     /// <summary>The model batch of one conditioning tensor: [negative ; prompt] under guidance, else [prompt].</summary>
