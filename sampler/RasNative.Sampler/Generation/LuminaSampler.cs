@@ -1,11 +1,7 @@
-using System.Diagnostics;
-using RasNative.Runtime.Models;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models.LuminaNext;
-using RasNative.Runtime.Models.Sd3;
 using RasNative.Runtime.Tensors;
 using RasNative.Sampler.Ras;
-using RasNative.Sampler.Scheduling;
 
 namespace RasNative.Sampler.Generation;
 
