@@ -48,7 +48,24 @@ public sealed partial class CudaBackend
     public IndexList UploadIndices(ReadOnlySpan<int> indices)
     {
         using var _ = Op("upload_indices");
-        return new CudaIndexList(UploadBytes(MemoryMarshal.AsBytes(indices)), indices.Length);
+        return new CudaIndexList(UploadBytes(MemoryMarshal.AsBytes(indices)), indices.Length, indices.Length);
+    }
+
+    public IndexList AllocateIndices(int capacity)
+    {
+        using var _ = Op("allocate_indices");
+        return new CudaIndexList(AllocateZeroed((long)capacity * sizeof(int)), 0, capacity);
+    }
+
+    /// <summary>Stream-ordered: kernels queued before still read the previous ids, those after read the new ones.</summary>
+    public unsafe IndexList WriteIndices(ReadOnlySpan<int> indices, IndexList buffer)
+    {
+        using var _ = Op("write_indices");
+        var target = buffer as CudaIndexList ?? throw new ArgumentException("index buffer does not belong to the CUDA backend");
+        Require(indices.Length <= target.Capacity, $"{indices.Length} ids into an index buffer of {target.Capacity}");
+        if (!indices.IsEmpty)
+            fixed (int* p = indices) Driver.Check(Driver.cuMemcpyHtoDAsync(target.Pointer, p, (nuint)(indices.Length * sizeof(int)), device.Stream));
+        return new CudaIndexList(target.Pointer, indices.Length, target.Capacity);
     }
 
     public LinearWeight UploadLinear(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)

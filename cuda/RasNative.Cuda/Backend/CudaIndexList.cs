@@ -2,8 +2,8 @@ using RasNative.Runtime.Tensors;
 
 namespace RasNative.Cuda;
 
-public sealed class CudaIndexList(ulong pointer, int count) : IndexList(count)
+/// <summary>int32 ids on the device; the first <see cref="IndexList.Count"/> of a buffer of <see cref="IndexList.Capacity"/>.</summary>
+public sealed class CudaIndexList(ulong pointer, int count, int capacity) : IndexList(count, capacity)
 {
-    /// <summary>int32 indices on the device.</summary>
     public ulong Pointer { get; } = pointer;
 }

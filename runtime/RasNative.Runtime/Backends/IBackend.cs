@@ -25,6 +25,12 @@ public interface IBackend : IDisposable
 
     IndexList UploadIndices(ReadOnlySpan<int> indices);
 
+    /// <summary>An index buffer for up to <paramref name="capacity"/> ids, planned once and refilled by <see cref="WriteIndices"/>.</summary>
+    IndexList AllocateIndices(int capacity);
+
+    /// <summary>Copies <paramref name="indices"/> into <paramref name="buffer"/>; returns the list of those ids over the same storage.</summary>
+    IndexList WriteIndices(ReadOnlySpan<int> indices, IndexList buffer);
+
     /// <summary>weight is [outFeatures, inFeatures] row-major (nn.Linear), bias [outFeatures] or empty.</summary>
     LinearWeight UploadLinear(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures);
 

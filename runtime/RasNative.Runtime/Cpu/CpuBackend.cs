@@ -31,7 +31,17 @@ public sealed partial class CpuBackend : IBackend
         source.CopyTo(destination.Span());
     }
 
-    public IndexList UploadIndices(ReadOnlySpan<int> indices) => new CpuIndexList(indices.ToArray());
+    public IndexList UploadIndices(ReadOnlySpan<int> indices) => new CpuIndexList(indices.ToArray(), indices.Length);
+
+    public IndexList AllocateIndices(int capacity) => new CpuIndexList(new int[capacity], 0);
+
+    public IndexList WriteIndices(ReadOnlySpan<int> indices, IndexList buffer)
+    {
+        if (indices.Length > buffer.Capacity) throw new ArgumentException($"{indices.Length} ids into an index buffer of {buffer.Capacity}");
+        var storage = buffer.Indices();
+        indices.CopyTo(storage);
+        return new CpuIndexList(storage, indices.Length);
+    }
 
     public LinearWeight UploadLinear(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
     {

@@ -2,7 +2,8 @@ using RasNative.Runtime.Tensors;
 
 namespace RasNative.Runtime.Cpu;
 
-public sealed class CpuIndexList(int[] indices) : IndexList(indices.Length)
+/// <summary>Ids in a host array; the first <see cref="IndexList.Count"/> entries are the list.</summary>
+public sealed class CpuIndexList(int[] storage, int count) : IndexList(count, storage.Length)
 {
-    public int[] Indices { get; } = indices;
+    public int[] Indices { get; } = storage;
 }

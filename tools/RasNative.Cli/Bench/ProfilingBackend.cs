@@ -42,6 +42,8 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public void Download(Tensor source, Span<float> destination) => inner.Download(source, destination);
     public void Write(ReadOnlySpan<float> source, Tensor destination) => inner.Write(source, destination);
     public IndexList UploadIndices(ReadOnlySpan<int> indices) => inner.UploadIndices(indices);
+    public IndexList AllocateIndices(int capacity) => inner.AllocateIndices(capacity);
+    public IndexList WriteIndices(ReadOnlySpan<int> indices, IndexList buffer) => inner.WriteIndices(indices, buffer);
     public LinearWeight UploadLinear(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures) =>
         inner.UploadLinear(weight, bias, outFeatures, inFeatures);
     public void Synchronize() => inner.Synchronize();

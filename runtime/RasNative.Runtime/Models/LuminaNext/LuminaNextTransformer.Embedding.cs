@@ -37,7 +37,7 @@ public sealed partial class LuminaNextTransformer
         if (patches.Length == 0) throw new ArgumentException("a RAS forward needs at least one active patch", nameof(patches));
         foreach (var id in patches)
             if ((uint)id >= (uint)grid.Patches) throw new ArgumentOutOfRangeException(nameof(patches), $"patch id {id} outside the {grid.Patches}-patch grid");
-        return backend.UploadIndices(patches);
+        return activeIds.Write(patches);
     }
 
     /// <summary>

@@ -21,6 +21,7 @@ public sealed partial class LuminaNextTransformer
     readonly LuminaNextWeights weights;
     readonly Dictionary<(int H, int W, LuminaRopeScaling Scaling), Tensor> ropeTables = [];
     readonly ImageKvCache kvCache;
+    readonly IndexBuffer activeIds;
     LuminaNextActivations? arena;
 
     LuminaNextTransformer(IBackend backend, LuminaNextConfig config, LuminaNextWeights weights)
@@ -28,6 +29,7 @@ public sealed partial class LuminaNextTransformer
         this.backend = backend;
         Config = config;
         this.weights = weights;
+        activeIds = new IndexBuffer(backend);
         // attn1 of every layer: keys after qk-norm and RoPE, grouped [B, P, kvHeads·hd] (cross-attention is never cached).
         kvCache = new ImageKvCache(backend, [.. weights.Layers.Select(_ => (int?)(config.KvHeads * config.HeadDim))]);
     }

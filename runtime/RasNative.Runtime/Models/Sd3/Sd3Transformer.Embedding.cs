@@ -48,7 +48,7 @@ public sealed partial class Sd3Transformer
     {
         foreach (var id in patches)
             if ((uint)id >= (uint)grid.Patches) throw new ArgumentOutOfRangeException(nameof(patches), $"patch id {id} outside the {grid.Patches}-patch grid");
-        return (backend.UploadIndices(patches), backend.UploadIndices(PosRowsOf(grid, patches)));
+        return (activeIds.Write(patches), activePosRows.Write(PosRowsOf(grid, patches)));
     }
 
     /// <summary>Rows of the M×M sincos table for the centre-cropped grid (diffusers' cropped_pos_embed).</summary>

@@ -18,6 +18,7 @@ public sealed partial class Sd3Transformer
     readonly Sd3Weights weights;
     readonly Dictionary<(int H, int W), (IndexList Patches, IndexList PosRows)> denseGrids = [];
     readonly ImageKvCache kvCache;
+    readonly IndexBuffer activeIds, activePosRows;
     Sd3Activations? arena;
 
     Sd3Transformer(IBackend backend, Sd3TransformerConfig config, Sd3Weights weights)
@@ -25,6 +26,7 @@ public sealed partial class Sd3Transformer
         this.backend = backend;
         Config = config;
         this.weights = weights;
+        (activeIds, activePosRows) = (new IndexBuffer(backend), new IndexBuffer(backend));
         // Slot 2i: block i's joint attention; slot 2i + 1: its attn2 (SD3.5 dual-attention blocks only).
         kvCache = new ImageKvCache(backend, [.. weights.TransformerBlocks.SelectMany(b => new int?[] { config.InnerDim, b.Attn2 == null ? null : config.InnerDim })]);
     }
