@@ -18,23 +18,6 @@ public class LuminaSamplerTests
     static readonly JsonElement RunConfig =
         JsonDocument.Parse(File.ReadAllText(FixturePaths.Get("ras-lumina", "config.json"))).RootElement;
 
-    static LuminaNextTransformer LoadModel(CpuBackend backend)
-    {
-        var folder = ModelFolder.Resolve(FixturePaths.Get("ras-lumina", "pipeline"));
-        using var weights = folder.OpenWeights();
-        return LuminaNextTransformer.Load(weights, LuminaNextConfig.FromJson(folder.ConfigJson, folder.ConfigPath), backend);
-    }
-
-    static LuminaConditioning Conditioning(ITensorSource file)
-    {
-        var shape = file.Info("prompt_embeds").Shape;
-        float[] Mask(string name) => [.. file.ReadInt64(name).Select(m => (float)m)];
-        return new LuminaConditioning(
-            file.ReadFloat32("prompt_embeds"), Mask("prompt_attention_mask"),
-            file.ReadFloat32("negative_prompt_embeds"), Mask("negative_prompt_attention_mask"),
-            (int)shape[1], (int)shape[2]);
-    }
-
     static GenerationSettings Settings(int steps, RasOptions ras) => new(steps,
         (float)RunConfig.GetProperty("guidance_scale").GetDouble(),
         RunConfig.GetProperty("scheduler_config").GetProperty("shift").GetDouble(), ras);
@@ -52,27 +35,7 @@ public class LuminaSamplerTests
     public void OfficialRasRunIsReproduced(string runName)
     {
         using var backend = new CpuBackend();
-        var model = LoadModel(backend);
-        using var trace = RasTrace.Load("ras-lumina", runName);
-        using var embeddings = SafetensorsFile.Open(FixturePaths.Get("ras-lumina", "embeddings.safetensors"));
-        using var latentsFile = SafetensorsFile.Open(FixturePaths.Get("ras-lumina", "latents.safetensors"));
-        int rasSteps = 0, reports = 0;
-        var final = new LuminaSampler(model, backend).Run(latentsFile.ReadFloat32("latents"), [1, trace.Channels, trace.Height, trace.Width],
-            Conditioning(embeddings), Settings(trace.Steps, trace.Options), PipelineOptions(runName), report =>
-            {
-                reports++;
-                bool expectedRas = trace.Has("active_patches_stepNN", report.Step);
-                Assert.Equal(expectedRas, report.ActivePatches != null);
-                if (report.ActivePatches != null)
-                {
-                    rasSteps++;
-                    Assert.Equal(trace.Ids("active_patches_stepNN", report.Step), report.ActivePatches);
-                }
-                Closeness.AssertClose(trace.Float32("latents_stepNN_out", report.Step), report.Latents, Atol, Rtol, $"{runName} step {report.Step}");
-            });
-        Closeness.AssertClose(trace.Tensors.ReadFloat32("final_latents"), final, Atol, Rtol, $"{runName} final_latents");
-        Assert.Equal(trace.Steps, reports);
-        Assert.Equal(runName == "dense" ? 0 : trace.SkipList.Count(s => s > 0), rasSteps);
+        OfficialRuns.ReproduceLumina(backend, runName, Atol, Rtol);
     }
 
     /// <summary>The RoPE factors the pipeline chooses per step, against the trace (linear before the watershed, NTK after).</summary>
@@ -99,13 +62,13 @@ public class LuminaSamplerTests
     public void SameInputsGiveBitwiseTheSameLatents()
     {
         using var backend = new CpuBackend();
-        var model = LoadModel(backend);
+        var model = OfficialRuns.LoadLumina(backend);
         using var embeddings = SafetensorsFile.Open(FixturePaths.Get("ras-lumina", "embeddings.safetensors"));
         using var latentsFile = SafetensorsFile.Open(FixturePaths.Get("ras-lumina", "latents.safetensors"));
         var settings = Settings(8, RasOptions.LuminaDefaults(8, 256) with { StartStep = 2, SampleRatio = 0.4, SkipNumStepLength = 0 });
         var sampler = new LuminaSampler(model, backend);
         int rasSteps = 0;
-        float[] Run() => sampler.Run(latentsFile.ReadFloat32("latents"), [1, 4, 32, 32], Conditioning(embeddings), settings,
+        float[] Run() => sampler.Run(latentsFile.ReadFloat32("latents"), [1, 4, 32, 32], OfficialRuns.LuminaConditioning(embeddings), settings,
             new LuminaPipelineOptions(ScalingWatershed: 0.5), report => rasSteps += report.ActivePatches != null ? 1 : 0);
         var first = Run();
         Assert.True(rasSteps > 0, "the run made no RAS step");

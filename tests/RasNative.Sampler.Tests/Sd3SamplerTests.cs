@@ -20,15 +20,6 @@ public class Sd3SamplerTests
         return Sd3Transformer.Load(weights, Sd3TransformerConfig.FromJson(folder.ConfigJson, folder.ConfigPath), backend);
     }
 
-    static TextConditioning Conditioning(ITensorSource file)
-    {
-        var shape = file.Info("prompt_embeds").Shape;
-        return new TextConditioning(
-            file.ReadFloat32("prompt_embeds"), file.ReadFloat32("pooled_prompt_embeds"),
-            file.ReadFloat32("negative_prompt_embeds"), file.ReadFloat32("negative_pooled_prompt_embeds"),
-            (int)shape[1], (int)shape[2], (int)file.Info("pooled_prompt_embeds").Shape[1]);
-    }
-
     static RasOptions Dense(int steps) => RasOptions.Sd3Defaults(steps) with { SampleRatio = 1.0 };
 
     [Fact]
@@ -40,7 +31,7 @@ public class Sd3SamplerTests
         var latents = run.ReadFloat32("latents_init");
         var settings = new GenerationSettings(10, 5f, 3.0, Dense(10));
         var steps = new List<float[]>();
-        var final = new Sd3Sampler(model, backend).Run(latents, [1, 4, 16, 16], Conditioning(run), settings,
+        var final = new Sd3Sampler(model, backend).Run(latents, [1, 4, 16, 16], OfficialRuns.Sd3Conditioning(run), settings,
             report => steps.Add((float[])report.Latents.Clone()));
 
         for (int i = 0; i < 10; i++)
@@ -55,26 +46,7 @@ public class Sd3SamplerTests
     public void OfficialRasRunIsReproduced(string runName)
     {
         using var backend = new CpuBackend();
-        var model = LoadModel(FixturePaths.Get("ras", "model"), backend);
-        using var trace = RasTrace.Load("ras", runName);
-        using var embeddings = SafetensorsFile.Open(FixturePaths.Get("ras", "embeddings.safetensors"));
-        using var latentsFile = SafetensorsFile.Open(FixturePaths.Get("ras", "latents.safetensors"));
-        var settings = new GenerationSettings(trace.Steps, 5f, 3.0, trace.Options);
-        int rasSteps = 0;
-        var final = new Sd3Sampler(model, backend).Run(latentsFile.ReadFloat32("latents"), [1, trace.Channels, trace.Height, trace.Width],
-            Conditioning(embeddings), settings, report =>
-            {
-                bool expectedRas = trace.Has("active_patches_stepNN", report.Step);
-                Assert.Equal(expectedRas, report.ActivePatches != null);
-                if (report.ActivePatches != null)
-                {
-                    rasSteps++;
-                    Assert.Equal(trace.Ids("active_patches_stepNN", report.Step), report.ActivePatches);
-                }
-                Closeness.AssertClose(trace.Float32("latents_stepNN_out", report.Step), report.Latents, Atol, Rtol, $"{runName} step {report.Step}");
-            });
-        Closeness.AssertClose(trace.Tensors.ReadFloat32("final_latents"), final, Atol, Rtol, $"{runName} final_latents");
-        Assert.Equal(runName == "dense" ? 0 : trace.SkipList.Count(s => s > 0), rasSteps);
+        OfficialRuns.ReproduceSd3(backend, runName, Atol, Rtol);
     }
 
     [Fact]
@@ -86,7 +58,7 @@ public class Sd3SamplerTests
         using var latentsFile = SafetensorsFile.Open(FixturePaths.Get("ras", "latents.safetensors"));
         var settings = new GenerationSettings(8, 5f, 3.0, RasOptions.Sd3Defaults(8) with { StartStep = 2, ResetSteps = [5] });
         var sampler = new Sd3Sampler(model, backend);
-        float[] Run() => sampler.Run(latentsFile.ReadFloat32("latents"), [1, 4, 24, 24], Conditioning(embeddings), settings);
+        float[] Run() => sampler.Run(latentsFile.ReadFloat32("latents"), [1, 4, 24, 24], OfficialRuns.Sd3Conditioning(embeddings), settings);
         Assert.Equal(Run(), Run());
     }
 }

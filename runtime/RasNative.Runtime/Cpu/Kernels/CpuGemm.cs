@@ -5,14 +5,15 @@ namespace RasNative.Runtime.Cpu.Kernels;
 
 /// <summary>
 /// y = act(x·Wᵀ + b) with W pre-packed (<see cref="PackedLinearWeight"/>). GotoBLAS/BLIS blocking: each task
-/// owns an MC-row × panel-range block of y; per KC slice of the depth it packs its x rows into six-row
-/// micro-panels (L2-resident) and sweeps them against each weight panel slice (L1-resident). Bias and
-/// activation are applied as the last slice's tiles leave the registers.
+/// owns an MC-row × panel-range block of y and, per KC slice of the depth, sweeps its x rows (L2-resident)
+/// against each weight panel slice (L1-resident). x is not packed: the micro-kernel broadcasts straight from
+/// six x rows, which measured as fast as packing at these depths and much faster for a few hundred rows, where
+/// repacking per task dominated. Bias and activation are applied as the last slice's tiles leave the registers.
 /// </summary>
 public static unsafe class CpuGemm
 {
-    // MC rows of packed x (MC·KC floats, up to 144 KiB) stay in L2 while the panels sweep over them; a KC × 2W
-    // weight slice (up to 24 KiB on AVX2) stays in L1 while the row micro-panels sweep over it. Depths up to
+    // MC rows of x (MC·KC floats, up to 144 KiB) stay in L2 while the panels sweep over them; a KC × 2W
+    // weight slice (up to 24 KiB on AVX2) stays in L1 while six-row tiles sweep over it. Depths up to
     // 384 (the bench model's D) take a single slice, so y is written once.
     const int MC = 96;
     const int TargetKC = 384;
@@ -75,12 +76,11 @@ public static unsafe class CpuGemm
     }
 
     /// <summary>Block (task / NBlocks, task % NBlocks): MC rows of y against a contiguous range of weight panels.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void LinearTask<TS, TV>(void* context, int task)
         where TS : struct, ISimd<TV>
         where TV : unmanaged
     {
-        const int Mr = MicroKernel.MaxRows;
         var job = (LinearJob*)context;
         int width = 2 * TS.Width;
         int n = job->N, k = job->K;
@@ -88,60 +88,45 @@ public static unsafe class CpuGemm
         int rows = Math.Min(MC, job->M - i0);
         int nBlock = task % job->NBlocks;
         int p0 = nBlock * job->PanelCount / job->NBlocks, p1 = (nBlock + 1) * job->PanelCount / job->NBlocks;
-        float* packed = ThreadScratch.Get((rows + Mr - 1) / Mr * Mr * job->KC);
-        float* edge = stackalloc float[Mr * width];
 
         for (int k0 = 0; k0 < k; k0 += job->KC)
         {
             int kc = Math.Min(job->KC, k - k0);
             bool last = k0 + kc == k;
-            PackRows(job->X + (long)i0 * k + k0, k, rows, kc, packed);
+            float* a = job->X + (long)i0 * k + k0;
             for (int p = p0; p < p1; p++)
             {
                 int n0 = p * width;
                 int cols = Math.Min(width, n - n0);
                 float* b = job->Panels + ((long)p * k + k0) * width;
+                float* c = job->Y + (long)i0 * n + n0;
                 var store = new TileStore(k0 > 0, last && job->Bias != null ? job->Bias + n0 : null, last ? job->Epilogue : GemmEpilogue.None);
-                for (int ir = 0; ir < rows; ir += Mr)
-                {
-                    int tileRows = Math.Min(Mr, rows - ir);
-                    float* a = packed + (long)ir * kc;
-                    float* c = job->Y + (long)(i0 + ir) * n + n0;
-                    if (cols == width)
-                        MicroKernel.Rows<TS, TV>(tileRows, a, 1, Mr, b, width, kc, c, n, store);
-                    else
-                        EdgeTile<TS, TV>(tileRows, cols, a, b, kc, c, n, edge, store);
-                }
+                if (cols == width)
+                    MicroKernel.Rows<TS, TV>(rows, a, k, 1, b, width, kc, c, n, store);
+                else
+                    EdgeColumns<TS, TV>(rows, cols, a, k, b, kc, c, n, store);
             }
         }
     }
 
     /// <summary>The last panel's partial columns go through a full-width scratch tile, so the kernel never writes past y.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void EdgeTile<TS, TV>(int rows, int cols, float* a, float* b, int kc, float* c, int ldc, float* edge, TileStore store)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    static void EdgeColumns<TS, TV>(int rows, int cols, float* a, int lda, float* b, int kc, float* c, int ldc, TileStore store)
         where TS : struct, ISimd<TV>
         where TV : unmanaged
     {
-        int width = 2 * TS.Width;
-        if (store.Accumulate)
-            for (int r = 0; r < rows; r++)
-                new ReadOnlySpan<float>(c + (long)r * ldc, cols).CopyTo(new Span<float>(edge + r * width, cols));
-        MicroKernel.Rows<TS, TV>(rows, a, 1, MicroKernel.MaxRows, b, width, kc, edge, width, store);
-        for (int r = 0; r < rows; r++)
-            new ReadOnlySpan<float>(edge + r * width, cols).CopyTo(new Span<float>(c + (long)r * ldc, cols));
-    }
-
-    /// <summary>x[rows, kc] (row stride ldx) into six-row micro-panels, k-major within each: panel[k·6 + r].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void PackRows(float* x, int ldx, int rows, int kc, float* packed)
-    {
         const int Mr = MicroKernel.MaxRows;
-        for (int i = 0; i < rows; i++)
+        int width = 2 * TS.Width;
+        float* edge = stackalloc float[Mr * width];
+        for (int r0 = 0; r0 < rows; r0 += Mr)
         {
-            float* source = x + (long)i * ldx;
-            float* destination = packed + (long)(i / Mr) * Mr * kc + i % Mr;
-            for (int kk = 0; kk < kc; kk++)
-                destination[kk * Mr] = source[kk];
+            int tileRows = Math.Min(Mr, rows - r0);
+            if (store.Accumulate)
+                for (int r = 0; r < tileRows; r++)
+                    new ReadOnlySpan<float>(c + (long)(r0 + r) * ldc, cols).CopyTo(new Span<float>(edge + r * width, cols));
+            MicroKernel.Rows<TS, TV>(tileRows, a + (long)r0 * lda, lda, 1, b, width, kc, edge, width, store);
+            for (int r = 0; r < tileRows; r++)
+                new ReadOnlySpan<float>(edge + r * width, cols).CopyTo(new Span<float>(c + (long)(r0 + r) * ldc, cols));
         }
     }
 }

@@ -35,7 +35,7 @@ internal static unsafe class MicroKernel
             Tile<TS, TV, Rows1>(a + r * aRow, aRow, aK, b, bK, depth, c + r * ldc, ldc, store);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization), SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Tile<TS, TV, TR>(float* a, nint aRow, nint aK, float* b, nint bK, int depth, float* c, nint ldc, TileStore store)
         where TS : struct, ISimd<TV>
         where TV : unmanaged
@@ -77,60 +77,21 @@ internal static unsafe class MicroKernel
             }
         }
 
-        if (store.Bias == null && store.Activation == GemmEpilogue.None)
-        {
-            Put<TS, TV>(c, c00, c01, store.Accumulate);
-            if (TR.Count > 1)
-                Put<TS, TV>(c + ldc, c10, c11, store.Accumulate);
-            if (TR.Count > 2)
-            {
-                Put<TS, TV>(c + 2 * ldc, c20, c21, store.Accumulate);
-                Put<TS, TV>(c + 3 * ldc, c30, c31, store.Accumulate);
-            }
-            if (TR.Count > 4)
-            {
-                Put<TS, TV>(c + 4 * ldc, c40, c41, store.Accumulate);
-                Put<TS, TV>(c + 5 * ldc, c50, c51, store.Accumulate);
-            }
-            return;
-        }
-
-        // The epilogue runs out of line on sums handed over through memory: inlined, its exp would make the register
-        // allocator spill the accumulators inside the loop.
-        TV* sums = stackalloc TV[2 * MaxRows];
-        sums[0] = c00;
-        sums[1] = c01;
+        Put<TS, TV>(c, c00, c01, store.Accumulate);
         if (TR.Count > 1)
-        {
-            sums[2] = c10;
-            sums[3] = c11;
-        }
+            Put<TS, TV>(c + ldc, c10, c11, store.Accumulate);
         if (TR.Count > 2)
         {
-            sums[4] = c20;
-            sums[5] = c21;
-            sums[6] = c30;
-            sums[7] = c31;
+            Put<TS, TV>(c + 2 * ldc, c20, c21, store.Accumulate);
+            Put<TS, TV>(c + 3 * ldc, c30, c31, store.Accumulate);
         }
         if (TR.Count > 4)
         {
-            sums[8] = c40;
-            sums[9] = c41;
-            sums[10] = c50;
-            sums[11] = c51;
+            Put<TS, TV>(c + 4 * ldc, c40, c41, store.Accumulate);
+            Put<TS, TV>(c + 5 * ldc, c50, c51, store.Accumulate);
         }
-        StoreTile<TS, TV>(sums, TR.Count, c, ldc, store);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    static void StoreTile<TS, TV>(TV* sums, int rows, float* c, nint ldc, TileStore store)
-        where TS : struct, ISimd<TV>
-        where TV : unmanaged
-    {
-        TV bias0 = store.Bias != null ? TS.Load(store.Bias) : TS.Zero;
-        TV bias1 = store.Bias != null ? TS.Load(store.Bias + TS.Width) : TS.Zero;
-        for (int r = 0; r < rows; r++)
-            StoreRow<TS, TV>(c + r * ldc, sums[2 * r], sums[2 * r + 1], bias0, bias1, store);
+        if (store.Bias != null || store.Activation != GemmEpilogue.None)
+            Finish<TS, TV>(TR.Count, c, ldc, store);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -147,27 +108,25 @@ internal static unsafe class MicroKernel
         TS.Store(c + TS.Width, v1);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static void StoreRow<TS, TV>(float* c, TV v0, TV v1, TV bias0, TV bias1, TileStore store)
+    /// <summary>
+    /// Bias and activation over the just-stored, L1-hot tile. Out of line on purpose: inlined into
+    /// <see cref="Tile"/>, the activation's exp makes the register allocator spill the accumulators inside the loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    static void Finish<TS, TV>(int rows, float* c, nint ldc, TileStore store)
         where TS : struct, ISimd<TV>
         where TV : unmanaged
     {
-        if (store.Accumulate)
-        {
-            v0 = TS.Add(TS.Load(c), v0);
-            v1 = TS.Add(TS.Load(c + TS.Width), v1);
-        }
-        if (store.Bias != null)
-        {
-            v0 = TS.Add(v0, bias0);
-            v1 = TS.Add(v1, bias1);
-        }
-        if (store.Activation != GemmEpilogue.None)
-        {
-            v0 = Activations.Apply<TS, TV>(v0, store.Activation);
-            v1 = Activations.Apply<TS, TV>(v1, store.Activation);
-        }
-        TS.Store(c, v0);
-        TS.Store(c + TS.Width, v1);
+        for (int r = 0; r < rows; r++)
+            for (int half = 0; half < 2; half++)
+            {
+                float* p = c + r * ldc + half * TS.Width;
+                TV v = TS.Load(p);
+                if (store.Bias != null)
+                    v = TS.Add(v, TS.Load(store.Bias + half * TS.Width));
+                if (store.Activation != GemmEpilogue.None)
+                    v = Activations.Apply<TS, TV>(v, store.Activation);
+                TS.Store(p, v);
+            }
     }
 }
