@@ -61,4 +61,36 @@ public class Sd3SamplerTests
         float[] Run() => sampler.Run(latentsFile.ReadFloat32("latents"), [1, 4, 24, 24], OfficialRuns.Sd3Conditioning(embeddings), settings);
         Assert.Equal(Run(), Run());
     }
+
+    /// <summary>
+    /// Non-square latents (the official code is square-only): RAS steps run, every cached pixel lies in its own
+    /// patch's rows and columns (row stride W), and at ratio 1 the loop is exactly the dense sampler.
+    /// </summary>
+    [Fact]
+    public void NonSquareLatentsRunWithRas()
+    {
+        using var backend = new CpuBackend();
+        var model = LoadModel(FixturePaths.Get("ras", "model"), backend);
+        using var embeddings = SafetensorsFile.Open(FixturePaths.Get("ras", "embeddings.safetensors"));
+        var latents = Enumerable.Range(0, 4 * 16 * 28).Select(i => MathF.Sin(i * 0.37f)).ToArray();
+        var sampler = new Sd3Sampler(model, backend);
+        int rasSteps = 0;
+        var ras = RasOptions.Sd3Defaults(8) with { StartStep = 2, ResetSteps = [5], SampleRatio = 0.4 };
+        var withRas = sampler.Run(latents, [1, 4, 16, 28], OfficialRuns.Sd3Conditioning(embeddings), new GenerationSettings(8, 5f, 3.0, ras),
+            report =>
+            {
+                if (report.ActivePatches == null) return;
+                rasSteps++;
+                Assert.Equal(8 * 14, report.Patches);
+                Assert.All(report.ActivePatches, p => Assert.InRange(p, 0, report.Patches - 1));
+                Assert.Equal(report.ActivePatches.Length, report.ActivePatches.Distinct().Count());
+            });
+        Assert.Equal(5, rasSteps);
+        Assert.All(withRas, v => Assert.True(float.IsFinite(v)));
+
+        var dense = sampler.Run(latents, [1, 4, 16, 28], OfficialRuns.Sd3Conditioning(embeddings), new GenerationSettings(8, 5f, 3.0, Dense(8)));
+        var ratioOne = sampler.Run(latents, [1, 4, 16, 28], OfficialRuns.Sd3Conditioning(embeddings), new GenerationSettings(8, 5f, 3.0, ras with { SampleRatio = 1.0 }));
+        Assert.Equal(dense, ratioOne);
+        Assert.NotEqual(dense, withRas);
+    }
 }

@@ -26,6 +26,10 @@ public sealed class CpuAttentionTests
         }.Check(Best);
 
     [Fact]
+    public void FullyMaskedKeyTilesAreSkippedCorrectly() =>
+        new AttentionCase { Heads = 2, HeadDim = 16, Q1 = 20, K1 = 150, K2 = 10, Attends = (_, j) => j >= 64 && (j < 128 || j % 2 == 0) }.Check(Best);
+
+    [Fact]
     public void StridedRowsAndBatches() =>
         new AttentionCase { Batch = 2, Heads = 3, Q1 = 4, Q2 = 2, K1 = 5, K2 = 2, RowPadding = 5, BatchPadding = 11 }.Check(Best);
 

@@ -83,9 +83,9 @@ public static unsafe class CpuAttention
     }
 
     /// <summary>Per-task working set, carved from this thread's scratch.</summary>
-    readonly struct Tile
+    readonly struct TaskScratch
     {
-        public Tile(int headDim)
+        public TaskScratch(int headDim)
         {
             QueryT = ThreadScratch.Get((2 * headDim + KeyTile + 2) * QueryTile);
             OutputT = QueryT + headDim * QueryTile;
@@ -114,7 +114,7 @@ public static unsafe class CpuAttention
         int queries = Math.Min(QueryTile, job->Queries - q0);
         int panel = 2 * TS.Width;
         int lanes = (queries + panel - 1) / panel * panel;
-        var tile = new Tile(headDim);
+        var tile = new TaskScratch(headDim);
 
         for (int i = 0; i < lanes; i++)
         {
@@ -144,7 +144,7 @@ public static unsafe class CpuAttention
 
     /// <summary>Folds one key/value segment into the tile, KeyTile keys at a time; keyBase indexes the mask.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    static void KeySegment<TS, TV>(AttentionJob* job, in Tile tile, in AttentionSegment k, in AttentionSegment v, int keyBase, int batch, int kvOffset, int lanes)
+    static void KeySegment<TS, TV>(AttentionJob* job, in TaskScratch tile, in AttentionSegment k, in AttentionSegment v, int keyBase, int batch, int kvOffset, int lanes)
         where TS : struct, ISimd<TV>
         where TV : unmanaged
     {
@@ -153,17 +153,16 @@ public static unsafe class CpuAttention
         for (int j0 = 0; j0 < k.Rows; j0 += KeyTile)
         {
             int keys = Math.Min(KeyTile, k.Rows - j0);
+            float* mask = job->KeyMask != null ? job->KeyMask + batch * job->KeyMaskBatchStride + keyBase + j0 : null;
+            if (mask != null && !new ReadOnlySpan<float>(mask, keys).ContainsAnyExcept(0f))
+                continue; // every key masked (caption padding): the tile changes nothing
+
             float* keyRows = k.Row(batch, j0) + kvOffset;
             for (int c = 0; c < lanes; c += panel)
                 MicroKernel.Rows<TS, TV>(keys, keyRows, k.RowStride, 1, tile.QueryT + c, QueryTile, headDim, tile.Scores + c, QueryTile, TileStore.Overwrite);
-
-            if (job->KeyMask != null)
-            {
-                float* mask = job->KeyMask + batch * job->KeyMaskBatchStride + keyBase + j0;
-                for (int j = 0; j < keys; j++)
-                    if (mask[j] == 0f)
-                        new Span<float>(tile.Scores + j * QueryTile, lanes).Fill(float.NegativeInfinity);
-            }
+            for (int j = 0; j < keys && mask != null; j++)
+                if (mask[j] == 0f)
+                    new Span<float>(tile.Scores + j * QueryTile, lanes).Fill(float.NegativeInfinity);
 
             OnlineSoftmax.Update<TS, TV>(tile.Scores, keys, lanes, QueryTile, tile.RunningMax, tile.RunningSum, tile.OutputT, headDim);
 
