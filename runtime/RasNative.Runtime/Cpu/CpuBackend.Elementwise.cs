@@ -33,19 +33,22 @@ public sealed partial class CpuBackend
     {
         RequireSameLength(x, y, "gated residual");
         int width = x.Dim(-1), tokens = x.Dim(-2);
-        var gates = gate.Embedding;
-        CpuParallel.ForRows(x.Rows, width, (start, end) =>
+        CpuParallel.ForRows(x.Rows, width, new GatedResidualRows(x, y, gate, width, tokens));
+    }
+
+    readonly struct GatedResidualRows(Tensor x, Tensor y, Modulation gate, int width, int tokens) : IRowJob
+    {
+        public void Run(int start, int end)
         {
             var xs = x.Span();
             var ys = y.Span();
-            var g = gates.Span();
+            var g = gate.Embedding.Span();
             for (int r = start; r < end; r++)
             {
                 var row = xs.Slice(r * width, width);
-                var gateRow = ChunkRow(g, gates, gate.Chunk, r / tokens, width);
-                TensorPrimitives.FusedMultiplyAdd(ys.Slice(r * width, width), gateRow, row, row);
+                TensorPrimitives.FusedMultiplyAdd(ys.Slice(r * width, width), ChunkRow(g, gate.Embedding, gate.Chunk, r / tokens, width), row, row);
             }
-        });
+        }
     }
 
     /// <summary>Chunk <paramref name="chunk"/> (width values) of batch row <paramref name="batch"/> of an embedding [B, k·width].</summary>

@@ -12,7 +12,29 @@ public sealed partial class CpuBackend
         RequireSameLength(x, y, "rms norm");
         int width = x.Dim(-1), tokens = x.Rank >= 2 ? x.Dim(-2) : 1;
         if (weight.Length != width) throw new ArgumentException($"rms norm: {x} with weight {weight}");
-        CpuParallel.ForRows(x.Rows, width, (start, end) =>
+        CpuParallel.ForRows(x.Rows, width, new RmsNormModulateRows(x, weight, scale, y, eps, width, tokens));
+    }
+
+    public void LayerNorm(Tensor x, Tensor weight, Tensor bias, Tensor y, float eps)
+    {
+        RequireSameLength(x, y, "layer norm");
+        int width = x.Dim(-1);
+        if (weight.Length != width || bias.Length != width)
+            throw new ArgumentException($"layer norm: {x} with weight {weight} and bias {bias}");
+        CpuParallel.ForRows(x.Rows, width, new LayerNormRows(x, weight, bias, y, eps, width));
+    }
+
+    public void ApplyRope(Tensor x, Tensor table, int headDim)
+    {
+        int width = x.Dim(-1), tokens = x.Dim(-2);
+        if (headDim % 2 != 0 || width % headDim != 0 || table.Length != (long)tokens * headDim)
+            throw new ArgumentException($"rope: {x} with head dim {headDim} and table {table}");
+        CpuParallel.ForRows(x.Rows, width, new RopeRows(x, table, headDim, width, tokens));
+    }
+
+    readonly struct RmsNormModulateRows(Tensor x, Tensor weight, Modulation? scale, Tensor y, float eps, int width, int tokens) : IRowJob
+    {
+        public void Run(int start, int end)
         {
             var xs = x.Span();
             var ys = y.Span();
@@ -22,7 +44,7 @@ public sealed partial class CpuBackend
             {
                 var src = xs.Slice(r * width, width);
                 var dst = ys.Slice(r * width, width);
-                float inv = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(src) / width + eps);
+                float inv = RowStatistics.InverseRms(src, eps);
                 for (int i = 0; i < width; i++) dst[i] = src[i] * inv * w[i];
                 if (scale is { } sc)
                 {
@@ -30,16 +52,12 @@ public sealed partial class CpuBackend
                     for (int i = 0; i < width; i++) dst[i] *= 1f + row[i];
                 }
             }
-        });
+        }
     }
 
-    public void LayerNorm(Tensor x, Tensor weight, Tensor bias, Tensor y, float eps)
+    readonly struct LayerNormRows(Tensor x, Tensor weight, Tensor bias, Tensor y, float eps, int width) : IRowJob
     {
-        RequireSameLength(x, y, "layer norm");
-        int width = x.Dim(-1);
-        if (weight.Length != width || bias.Length != width)
-            throw new ArgumentException($"layer norm: {x} with weight {weight} and bias {bias}");
-        CpuParallel.ForRows(x.Rows, width, (start, end) =>
+        public void Run(int start, int end)
         {
             var xs = x.Span();
             var ys = y.Span();
@@ -49,21 +67,16 @@ public sealed partial class CpuBackend
             {
                 var src = xs.Slice(r * width, width);
                 var dst = ys.Slice(r * width, width);
-                float mean = TensorPrimitives.Sum(src) / width;
-                float variance = 0;
-                foreach (var v in src) variance += (v - mean) * (v - mean);
-                float inv = 1f / MathF.Sqrt(variance / width + eps);
+                var (mean, inv) = RowStatistics.MeanAndInverseStd(src, eps);
                 for (int i = 0; i < width; i++) dst[i] = (src[i] - mean) * inv * w[i] + b[i];
             }
-        });
+        }
     }
 
-    public void ApplyRope(Tensor x, Tensor table, int headDim)
+    /// <summary>Channel pairs (2k, 2k+1) of each head rotated by the token's (cos, sin) pair k.</summary>
+    readonly struct RopeRows(Tensor x, Tensor table, int headDim, int width, int tokens) : IRowJob
     {
-        int width = x.Dim(-1), tokens = x.Dim(-2);
-        if (headDim % 2 != 0 || width % headDim != 0 || table.Length != (long)tokens * headDim)
-            throw new ArgumentException($"rope: {x} with head dim {headDim} and table {table}");
-        CpuParallel.ForRows(x.Rows, width, (start, end) =>
+        public void Run(int start, int end)
         {
             var xs = x.Span();
             var tab = table.Span();
@@ -79,7 +92,7 @@ public sealed partial class CpuBackend
                         row[h + k + 1] = a * sin + b * cos;
                     }
             }
-        });
+        }
     }
 
     public void Multiply(Tensor a, Tensor b, Tensor y)
@@ -102,11 +115,15 @@ public sealed partial class CpuBackend
         RequireSameLength(x, y, "tanh-gated heads");
         int width = x.Dim(-1);
         if (width != gate.Length * headDim) throw new ArgumentException($"tanh-gated heads: {x} with gate {gate} and head dim {headDim}");
-        var gates = new float[gate.Length];
-        for (int h = 0; h < gates.Length; h++) gates[h] = MathF.Tanh(gate.Span()[h]);
+        var gates = gate.Span();
         var xs = x.Span();
         var ys = y.Span();
-        for (int i = 0; i < xs.Length; i++) xs[i] += ys[i] * gates[i % width / headDim];
+        for (int h = 0; h < gates.Length; h++)
+        {
+            float g = MathF.Tanh(gates[h]);
+            for (int i = h * headDim; i < xs.Length; i += width)
+                for (int c = 0; c < headDim; c++) xs[i + c] += ys[i + c] * g;
+        }
     }
 
     public void MaskedMeanRows(Tensor x, Tensor mask, Tensor y)

@@ -10,7 +10,19 @@ public sealed partial class CpuBackend
     {
         RequireSameLength(x, y, "layernorm");
         int width = x.Dim(-1), tokens = x.Rank >= 2 ? x.Dim(-2) : 1;
-        CpuParallel.ForRows(x.Rows, width, (start, end) =>
+        CpuParallel.ForRows(x.Rows, width, new LayerNormModulateRows(x, scale, shift, y, eps, width, tokens));
+    }
+
+    public void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps)
+    {
+        if (x.Dim(-1) % headDim != 0 || weight.Length != headDim)
+            throw new ArgumentException($"rms norm: {x} with head dim {headDim} and weight {weight}");
+        CpuParallel.ForRows(checked((int)(x.Length / headDim)), headDim, new RmsNormHeadRows(x, weight, headDim, eps));
+    }
+
+    readonly struct LayerNormModulateRows(Tensor x, Modulation scale, Modulation? shift, Tensor y, float eps, int width, int tokens) : IRowJob
+    {
+        public void Run(int start, int end)
         {
             var xs = x.Span();
             var ys = y.Span();
@@ -20,33 +32,28 @@ public sealed partial class CpuBackend
             {
                 var src = xs.Slice(r * width, width);
                 var dst = ys.Slice(r * width, width);
-                float mean = TensorPrimitives.Sum(src) / width;
-                float variance = 0;
-                foreach (var v in src) variance += (v - mean) * (v - mean);
-                float inv = 1f / MathF.Sqrt(variance / width + eps);
+                var (mean, inv) = RowStatistics.MeanAndInverseStd(src, eps);
                 int b = r / tokens;
                 var sc = ChunkRow(scales, scale.Embedding, scale.Chunk, b, width);
                 for (int i = 0; i < width; i++) dst[i] = (src[i] - mean) * inv * (1f + sc[i]);
                 if (shift is { } sh) TensorPrimitives.Add(dst, ChunkRow(shifts, sh.Embedding, sh.Chunk, b, width), dst);
             }
-        });
+        }
     }
 
-    public void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps)
+    /// <summary>Each "row" is one head of one token.</summary>
+    readonly struct RmsNormHeadRows(Tensor x, Tensor weight, int headDim, float eps) : IRowJob
     {
-        if (x.Dim(-1) % headDim != 0 || weight.Length != headDim)
-            throw new ArgumentException($"rms norm: {x} with head dim {headDim} and weight {weight}");
-        int heads = checked((int)(x.Length / headDim));
-        CpuParallel.ForRows(heads, headDim, (start, end) =>
+        public void Run(int start, int end)
         {
             var xs = x.Span();
             var w = weight.Span();
             for (int h = start; h < end; h++)
             {
                 var v = xs.Slice(h * headDim, headDim);
-                float inv = 1f / MathF.Sqrt(TensorPrimitives.SumOfSquares(v) / headDim + eps);
+                float inv = RowStatistics.InverseRms(v, eps);
                 for (int i = 0; i < headDim; i++) v[i] = v[i] * inv * w[i];
             }
-        });
+        }
     }
 }

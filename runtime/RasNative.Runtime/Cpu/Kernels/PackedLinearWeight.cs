@@ -7,8 +7,9 @@ namespace RasNative.Runtime.Cpu.Kernels;
 /// An nn.Linear weight [N, K] packed once at load time for <see cref="CpuGemm.Linear"/>: Wᵀ cut into panels of
 /// PanelWidth output columns (two vectors), each panel K rows of PanelWidth floats so the micro-kernel reads one
 /// contiguous, aligned stream; the last panel and the bias are zero-padded to a whole panel. The native block
-/// belongs to the creator (the CPU backend, for the model's lifetime), which must call <see cref="Dispose"/>;
-/// there is deliberately no finalizer, so a missed Dispose leaks until process exit rather than racing a GEMM.
+/// belongs to the creator (the CPU backend, for the model's lifetime), which must call <see cref="Dispose"/>
+/// once no GEMM is using it. There is deliberately no finalizer: weights live as long as their model, and a
+/// missed Dispose leaks until process exit instead of adding finalization work for every layer.
 /// </summary>
 public sealed unsafe class PackedLinearWeight : LinearWeight, IDisposable
 {
