@@ -9,7 +9,9 @@ namespace RasNative.Runtime.Tests.Models;
 /// <summary>
 /// After the first call planned the arena, a forward (dense or RAS) allocates no activation memory: what it
 /// allocates is a bounded amount of small view/argument objects, far below one activation buffer.
+/// The count is process-wide, so this test runs alone.
 /// </summary>
+[Collection(nameof(SteadyStateAllocationTests))]
 public class SteadyStateAllocationTests
 {
     static readonly Sd3TransformerConfig Config = new()
@@ -48,3 +50,6 @@ public class SteadyStateAllocationTests
         return GC.GetTotalAllocatedBytes(precise: true) - before;
     }
 }
+
+[CollectionDefinition(nameof(SteadyStateAllocationTests), DisableParallelization = true)]
+public sealed class SteadyStateAllocationCollection;
