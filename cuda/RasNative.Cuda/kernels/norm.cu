@@ -1,5 +1,21 @@
 #include "ras.cuh"
 
+// Mean and 1/sqrt(biased variance + eps) of one row, by the whole block: two passes (mean, then centred
+// variance), which match the CPU's numerics better than E[x²]−E[x]².
+__device__ float2 row_mean_inverse_std(const T* xr, int dim, float eps, float* scratch)
+{
+    float sum = 0.0f;
+    for (int c = threadIdx.x; c < dim; c += blockDim.x) sum += load(xr, c);
+    const float mean = block_sum(sum, scratch) / dim;
+    float squares = 0.0f;
+    for (int c = threadIdx.x; c < dim; c += blockDim.x)
+    {
+        const float d = load(xr, c) - mean;
+        squares += d * d;
+    }
+    return make_float2(mean, 1.0f / sqrtf(block_sum(squares, scratch) / dim + eps));
+}
+
 // y = LN(x)·(1 + scale) + shift over rows of dim values (no affine, biased variance), block per row.
 // scale/shift point at their chunk for batch row 0; batch b = row / tokens reads b·stride further
 // (each embedding's row width, as scale and shift may come from different embeddings).
@@ -13,16 +29,8 @@ extern "C" __global__ void layernorm_modulate(const T* x, T* y, const T* scale, 
     {
         const T* xr = x + row * dim;
         T* yr = y + row * dim;
-        float sum = 0.0f;
-        for (int c = threadIdx.x; c < dim; c += blockDim.x) sum += load(xr, c);
-        const float mean = block_sum(sum, scratch) / dim;
-        float squares = 0.0f;
-        for (int c = threadIdx.x; c < dim; c += blockDim.x)
-        {
-            const float d = load(xr, c) - mean;
-            squares += d * d;
-        }
-        const float inv = 1.0f / sqrtf(block_sum(squares, scratch) / dim + eps);
+        const float2 stats = row_mean_inverse_std(xr, dim, eps, scratch);
+        const float mean = stats.x, inv = stats.y;
         const long long b = row / tokens;
         for (int c = threadIdx.x; c < dim; c += blockDim.x)
         {
@@ -91,16 +99,8 @@ extern "C" __global__ void layernorm_affine(const T* x, const T* weight, const T
     {
         const T* xr = x + row * dim;
         T* yr = y + row * dim;
-        float sum = 0.0f;
-        for (int c = threadIdx.x; c < dim; c += blockDim.x) sum += load(xr, c);
-        const float mean = block_sum(sum, scratch) / dim;
-        float squares = 0.0f;
-        for (int c = threadIdx.x; c < dim; c += blockDim.x)
-        {
-            const float d = load(xr, c) - mean;
-            squares += d * d;
-        }
-        const float inv = 1.0f / sqrtf(block_sum(squares, scratch) / dim + eps);
+        const float2 stats = row_mean_inverse_std(xr, dim, eps, scratch);
+        const float mean = stats.x, inv = stats.y;
         for (int c = threadIdx.x; c < dim; c += blockDim.x)
             store(yr, c, __fadd_rn(__fmul_rn(__fmul_rn(load(xr, c) - mean, inv), load(weight, c)), load(bias, c)));
     }
