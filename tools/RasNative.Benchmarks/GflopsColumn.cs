@@ -5,8 +5,9 @@ using BenchmarkDotNet.Running;
 namespace RasNative.Benchmarks;
 
 /// <summary>
-/// Achieved GFLOP/s from the mean time and the case's <see cref="IFlopCount"/> parameter, so kernel results read
-/// directly against the machine's FMA peak (docs/benchmarks.md) without arithmetic by hand.
+/// Achieved GFLOP/s from the median time (robust to other work on a shared machine) and the case's
+/// <see cref="IFlopCount"/> parameter, so kernel results read directly against the machine's FMA peak
+/// (docs/benchmarks.md) without arithmetic by hand.
 /// </summary>
 public sealed class GflopsColumn : IColumn
 {
@@ -17,7 +18,7 @@ public sealed class GflopsColumn : IColumn
     public int PriorityInCategory => 0;
     public bool IsNumeric => true;
     public UnitType UnitType => UnitType.Dimensionless;
-    public string Legend => "Floating-point operations per second at the mean time (2 per multiply-add)";
+    public string Legend => "Floating-point operations per second at the median time (2 per multiply-add)";
 
     public bool IsAvailable(Summary summary) => true;
 
@@ -28,8 +29,8 @@ public sealed class GflopsColumn : IColumn
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
     {
         var flops = benchmarkCase.Parameters.Items.Select(p => p.Value).OfType<IFlopCount>().FirstOrDefault();
-        double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        return flops is null || meanNs is not > 0 ? "-" : (flops.Flops / meanNs.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+        double? medianNs = summary[benchmarkCase]?.ResultStatistics?.Median;
+        return flops is null || medianNs is not > 0 ? "-" : (flops.Flops / medianNs.Value).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public override string ToString() => ColumnName;

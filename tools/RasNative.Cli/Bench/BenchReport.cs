@@ -29,8 +29,8 @@ public sealed record RasBenchReport
 {
     [JsonPropertyName("steps")] public required int Steps { get; init; }
     [JsonPropertyName("ratio")] public required double Ratio { get; init; }
-    [JsonPropertyName("dense_step_ms")] public required double DenseStepMs { get; init; }
-    [JsonPropertyName("ras_step_ms")] public required double RasStepMs { get; init; }
+    [JsonPropertyName("dense_step_ms")] public required double? DenseStepMs { get; init; }   // null when every step ran RAS
+    [JsonPropertyName("ras_step_ms")] public required double? RasStepMs { get; init; }   // null when no step ran RAS
     [JsonPropertyName("dense_run_ms")] public required double DenseRunMs { get; init; }
     [JsonPropertyName("ras_run_ms")] public required double RasRunMs { get; init; }
     [JsonPropertyName("speedup")] public required double Speedup { get; init; }

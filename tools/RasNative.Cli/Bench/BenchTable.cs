@@ -19,10 +19,12 @@ public static class BenchTable
         if (r.Ras is { } ras)
         {
             table.AddRow($"sampling, {ras.Steps} steps", $"dense {ras.DenseRunMs:F0} ms, RAS (ratio {ras.Ratio}) {ras.RasRunMs:F0} ms: {ras.Speedup:F2}x");
-            table.AddRow("  per step", $"dense {ras.DenseStepMs:F1} ms, RAS step {ras.RasStepMs:F1} ms");
+            table.AddRow("  per step", $"dense {Ms(ras.DenseStepMs)}, RAS step {Ms(ras.RasStepMs)}");
             table.AddRow("  tokens computed", $"{100 * ras.TokenFraction:F1}% of dense");
             table.AddRow("  RAS bookkeeping + sampler", $"{ras.SamplerMs:F1} ms over the run");
         }
         AnsiConsole.Write(table);
     }
+
+    static string Ms(double? value) => value is { } ms ? $"{ms:F1} ms" : "none";
 }

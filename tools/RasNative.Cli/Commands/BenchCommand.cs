@@ -46,7 +46,7 @@ public static class BenchCommand
             if (repeats < 1 || batchSize < 1 || text < 1) throw new UsageException("--repeat, --batch and --text-len must be at least 1");
             string modelArg = parsed.GetValue(model)!;
             string? saveDir = parsed.GetValue(save);
-            var progress = new BenchProgress(parsed.GetValue(json));
+            var progress = new BenchProgress();
 
             using var backend = new ProfilingBackend(backendOptions.Create(parsed));
             progress.Say("loading " + modelArg);
@@ -174,7 +174,7 @@ public static class BenchCommand
             Steps = steps,
             Ratio = rasOptions.SampleRatio,
             DenseStepMs = Median(denseRun.Dense),
-            RasStepMs = rasRun.Ras.Count > 0 ? Median(rasRun.Ras) : double.NaN,
+            RasStepMs = Median(rasRun.Ras),
             DenseRunMs = denseRun.Total,
             RasRunMs = rasRun.Total,
             Speedup = denseRun.Total / rasRun.Total,
@@ -183,9 +183,9 @@ public static class BenchCommand
         };
     }
 
-    static double Median(List<double> values)
+    static double? Median(List<double> values)
     {
         var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted[sorted.Length / 2];
+        return sorted.Length == 0 ? null : sorted[sorted.Length / 2];
     }
 }
