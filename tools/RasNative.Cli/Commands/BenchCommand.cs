@@ -4,6 +4,7 @@ using System.Text.Json;
 using RasNative.Cli.Bench;
 using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
+using RasNative.Runtime.Cpu;
 using RasNative.Runtime.Models;
 using RasNative.Runtime.Models.LuminaNext;
 using RasNative.Runtime.Models.Sd3;
@@ -78,7 +79,7 @@ public static class BenchCommand
                 : null;
 
             progress.Say("measuring the FMA peak");
-            double peak = FmaPeak.MeasureGflops();
+            double peak = CpuFmaPeak.MeasureGflops();
             times.Sort();
             double median = times[times.Count / 2];
             var report = new BenchReport
