@@ -33,9 +33,9 @@ public sealed class LuminaGeneration(ModelFolder folder, LuminaPipelineOptions o
         float[]? negative = null, negativeMask = null;
         if (guidanceScale > 1f)
         {
-            Sd3Generation.RequireNegative(file, guidanceScale, "negative_prompt_embeds", "negative_prompt_attention_mask");
-            Sd3Generation.RequireSameShape(file, "negative_prompt_embeds", "prompt_embeds", prompt);
-            Sd3Generation.RequireSameShape(file, "negative_prompt_attention_mask", "prompt_attention_mask", mask);
+            EmbeddingChecks.RequireNegative(file, guidanceScale, "negative_prompt_embeds", "negative_prompt_attention_mask");
+            EmbeddingChecks.RequireSameShape(file, "negative_prompt_embeds", "prompt_embeds", prompt);
+            EmbeddingChecks.RequireSameShape(file, "negative_prompt_attention_mask", "prompt_attention_mask", mask);
             (negative, negativeMask) = (file.Read("negative_prompt_embeds", 3), file.Read("negative_prompt_attention_mask", 2));
         }
         text = new LuminaConditioning(file.Read("prompt_embeds", 3), file.Read("prompt_attention_mask", 2), negative, negativeMask, prompt[1], prompt[2]);

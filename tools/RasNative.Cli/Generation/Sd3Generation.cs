@@ -30,9 +30,9 @@ public sealed class Sd3Generation(ModelFolder folder) : IGenerationModel
         float[]? negative = null, negativePooled = null;
         if (guidanceScale > 1f)
         {
-            RequireNegative(file, guidanceScale, "negative_prompt_embeds", "negative_pooled_prompt_embeds");
-            RequireSameShape(file, "negative_prompt_embeds", "prompt_embeds", prompt);
-            RequireSameShape(file, "negative_pooled_prompt_embeds", "pooled_prompt_embeds", pooled);
+            EmbeddingChecks.RequireNegative(file, guidanceScale, "negative_prompt_embeds", "negative_pooled_prompt_embeds");
+            EmbeddingChecks.RequireSameShape(file, "negative_prompt_embeds", "prompt_embeds", prompt);
+            EmbeddingChecks.RequireSameShape(file, "negative_pooled_prompt_embeds", "pooled_prompt_embeds", pooled);
             (negative, negativePooled) = (file.Read("negative_prompt_embeds", 3), file.Read("negative_pooled_prompt_embeds", 2));
         }
         text = new TextConditioning(file.Read("prompt_embeds", 3), file.Read("pooled_prompt_embeds", 2), negative, negativePooled,
@@ -42,18 +42,4 @@ public sealed class Sd3Generation(ModelFolder folder) : IGenerationModel
     public float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep) =>
         new Sd3Sampler(ModelLoader.LoadSd3(folder, config, backend), backend)
             .Run(noise, latentShape, text ?? throw new InvalidOperationException("conditioning not read"), settings, onStep);
-
-    /// <summary>Guidance above 1 needs the negative conditioning (diffusers' do_classifier_free_guidance).</summary>
-    internal static void RequireNegative(InputTensors file, float guidanceScale, params string[] names)
-    {
-        foreach (var name in names)
-            if (!file.Contains(name))
-                throw new UsageException($"--guidance {guidanceScale} needs {string.Join(" and ", names)} in the embeddings file (missing '{name}')");
-    }
-
-    internal static void RequireSameShape(InputTensors file, string name, string like, int[] shape)
-    {
-        if (!file.Shape(name, shape.Length).SequenceEqual(shape))
-            throw new UsageException($"{name}: shape must equal {like}'s [{string.Join(", ", shape)}]");
-    }
 }

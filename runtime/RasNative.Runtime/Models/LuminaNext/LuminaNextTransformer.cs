@@ -115,10 +115,7 @@ public sealed partial class LuminaNextTransformer
     {
         if (arena == null || !shape.FitsIn(arena.Capacity))
         {
-            var capacity = arena == null ? shape : new TokenShape(
-                Math.Max(shape.Batch, arena.Capacity.Batch),
-                Math.Max(shape.ImageTokens, arena.Capacity.ImageTokens),
-                Math.Max(shape.TextTokens, arena.Capacity.TextTokens));
+            var capacity = arena == null ? shape : shape.Union(arena.Capacity);
             arena = new LuminaNextActivations(backend, capacity, Config);
         }
         return arena;

@@ -83,10 +83,7 @@ public sealed partial class Sd3Transformer
     {
         if (arena == null || !shape.FitsIn(arena.Capacity))
         {
-            var capacity = arena == null ? shape : new TokenShape(
-                Math.Max(shape.Batch, arena.Capacity.Batch),
-                Math.Max(shape.ImageTokens, arena.Capacity.ImageTokens),
-                Math.Max(shape.TextTokens, arena.Capacity.TextTokens));
+            var capacity = arena == null ? shape : shape.Union(arena.Capacity);
             int p = Config.PatchSize;
             arena = new Sd3Activations(backend, capacity, Width, Config.InChannels * p * p, Config.OutChannels * p * p);
         }
