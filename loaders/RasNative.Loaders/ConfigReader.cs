@@ -22,6 +22,18 @@ internal sealed class ConfigReader
 
     public int Int(string key, int fallback) => NullableInt(key) ?? fallback;
 
+    /// <summary>An integer in [min, max]; out of range is an error naming the key (absent/null: the fallback).</summary>
+    public int Int(string key, int fallback, int min, int max) => InRange(key, Int(key, fallback), min, max);
+
+    public double Double(string key, double fallback, double min, double max) =>
+        Double(key, fallback) is var value && double.IsFinite(value) && value >= min && value <= max
+            ? value
+            : throw new ModelFolderException($"{source}: key '{key}' must be a finite number in [{min}, {max}], got {value}");
+
+    int InRange(string key, int value, int min, int max) => value >= min && value <= max
+        ? value
+        : throw new ModelFolderException($"{source}: key '{key}' must be an integer in [{min}, {max}], got {value}");
+
     public double? NullableDouble(string key) =>
         Value(key) is { } value ? (value.ValueKind == JsonValueKind.Number ? value.GetDouble() : throw WrongType(key, "a number", value)) : null;
 

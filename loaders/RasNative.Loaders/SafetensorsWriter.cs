@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using RasNative.Loaders.Files;
 
 namespace RasNative.Loaders;
 
 /// <summary>Writes .safetensors files: tensors sorted by name, data contiguous, header space-padded to a multiple
-/// of 8 (as the reference writer does). Atomic: a temp file in the same folder is renamed over the target, so a
-/// failure never leaves a partial file.</summary>
+/// of 8 (as the reference writer does). Atomic (<see cref="AtomicFile"/>): a failure never leaves a partial file.</summary>
 public static class SafetensorsWriter
 {
     const int HeaderAlignment = 8;
@@ -16,27 +16,30 @@ public static class SafetensorsWriter
         var sorted = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         Validate(path, sorted);
         var header = BuildHeader(sorted, metadata);
+        AtomicFile.Write(path, stream => WriteSorted(stream, sorted, header));
+    }
 
-        var fullPath = Path.GetFullPath(path);
-        var tempPath = Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Span<byte> lengthPrefix = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(lengthPrefix, (ulong)header.Length);
-                stream.Write(lengthPrefix);
-                stream.Write(header);
-                foreach (var tensor in sorted) stream.Write(tensor.Data.Span);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(tempPath, fullPath, overwrite: true);
-        }
-        catch
-        {
-            if (File.Exists(tempPath)) File.Delete(tempPath);
-            throw;
-        }
+    /// <summary>The whole file to <paramref name="stream"/> (for callers that manage the temp file and rename themselves).</summary>
+    public static void Write(Stream stream, IEnumerable<TensorToWrite> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var sorted = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        Validate("output", sorted);
+        WriteSorted(stream, sorted, BuildHeader(sorted, metadata));
+    }
+
+    static void WriteSorted(Stream stream, List<TensorToWrite> sorted, byte[] header)
+    {
+        WriteHeader(stream, header);
+        foreach (var tensor in sorted) stream.Write(tensor.Data.Span);
+    }
+
+    /// <summary>The 8-byte little-endian length, then the JSON header.</summary>
+    internal static void WriteHeader(Stream stream, byte[] header)
+    {
+        Span<byte> lengthPrefix = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(lengthPrefix, (ulong)header.Length);
+        stream.Write(lengthPrefix);
+        stream.Write(header);
     }
 
     static void Validate(string path, List<TensorToWrite> sorted)
@@ -57,6 +60,22 @@ public static class SafetensorsWriter
 
     static byte[] BuildHeader(List<TensorToWrite> sorted, IReadOnlyDictionary<string, string>? metadata)
     {
+        long offset = 0;
+        var entries = new List<HeaderEntry>(sorted.Count);
+        foreach (var tensor in sorted)
+        {
+            entries.Add(new HeaderEntry(tensor.Name, tensor.DType, tensor.Shape, offset, offset + tensor.Data.Length));
+            offset += tensor.Data.Length;
+        }
+        return BuildHeader(entries, metadata);
+    }
+
+    /// <summary>One tensor's header entry: its data lies at [Begin, End) of the data section.</summary>
+    internal readonly record struct HeaderEntry(string Name, DType DType, long[] Shape, long Begin, long End);
+
+    /// <summary>The JSON header (entries by name, offsets as given), space-padded to a multiple of 8.</summary>
+    internal static byte[] BuildHeader(IEnumerable<HeaderEntry> entries, IReadOnlyDictionary<string, string>? metadata)
+    {
         using var buffer = new MemoryStream();
         // Relaxed escaping keeps names like "a+b" readable; the output is still valid JSON.
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -68,18 +87,16 @@ public static class SafetensorsWriter
                 foreach (var (key, value) in metadata.OrderBy(pair => pair.Key, StringComparer.Ordinal)) json.WriteString(key, value);
                 json.WriteEndObject();
             }
-            long offset = 0;
-            foreach (var tensor in sorted)
+            foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
             {
-                json.WriteStartObject(tensor.Name);
-                json.WriteString("dtype", tensor.DType.ToSafetensorsName());
+                json.WriteStartObject(entry.Name);
+                json.WriteString("dtype", entry.DType.ToSafetensorsName());
                 json.WriteStartArray("shape");
-                foreach (var dim in tensor.Shape) json.WriteNumberValue(dim);
+                foreach (var dim in entry.Shape) json.WriteNumberValue(dim);
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
-                json.WriteNumberValue(offset);
-                offset += tensor.Data.Length;
-                json.WriteNumberValue(offset);
+                json.WriteNumberValue(entry.Begin);
+                json.WriteNumberValue(entry.End);
                 json.WriteEndArray();
                 json.WriteEndObject();
             }

@@ -33,22 +33,46 @@ public sealed record Sd3TransformerConfig
     {
         var config = new ConfigReader(json, source);
         var defaults = new Sd3TransformerConfig();
-        var inChannels = config.Int("in_channels", defaults.InChannels);
+        var inChannels = config.Int("in_channels", defaults.InChannels, 1, MaxChannels);
         return new Sd3TransformerConfig
         {
-            SampleSize = config.Int("sample_size", defaults.SampleSize),
-            PatchSize = config.Int("patch_size", defaults.PatchSize),
+            SampleSize = config.Int("sample_size", defaults.SampleSize, 1, MaxSize),
+            PatchSize = config.Int("patch_size", defaults.PatchSize, 1, MaxPatch),
             InChannels = inChannels,
-            OutChannels = config.Int("out_channels", inChannels),
-            NumLayers = config.Int("num_layers", defaults.NumLayers),
-            AttentionHeadDim = config.Int("attention_head_dim", defaults.AttentionHeadDim),
-            NumAttentionHeads = config.Int("num_attention_heads", defaults.NumAttentionHeads),
-            JointAttentionDim = config.Int("joint_attention_dim", defaults.JointAttentionDim),
-            CaptionProjectionDim = config.Int("caption_projection_dim", defaults.CaptionProjectionDim),
-            PooledProjectionDim = config.Int("pooled_projection_dim", defaults.PooledProjectionDim),
-            PosEmbedMaxSize = config.Int("pos_embed_max_size", defaults.PosEmbedMaxSize),
+            OutChannels = config.Int("out_channels", inChannels, 1, MaxChannels),
+            NumLayers = config.Int("num_layers", defaults.NumLayers, 1, MaxLayers),
+            AttentionHeadDim = config.Int("attention_head_dim", defaults.AttentionHeadDim, 1, MaxWidth),
+            NumAttentionHeads = config.Int("num_attention_heads", defaults.NumAttentionHeads, 1, MaxWidth),
+            JointAttentionDim = config.Int("joint_attention_dim", defaults.JointAttentionDim, 1, MaxWidth),
+            CaptionProjectionDim = config.Int("caption_projection_dim", defaults.CaptionProjectionDim, 1, MaxWidth),
+            PooledProjectionDim = config.Int("pooled_projection_dim", defaults.PooledProjectionDim, 1, MaxWidth),
+            PosEmbedMaxSize = config.Int("pos_embed_max_size", defaults.PosEmbedMaxSize, 1, MaxSize),
             QkNorm = config.NullableString("qk_norm"),
             DualAttentionLayers = config.IntArray("dual_attention_layers"),
-        };
+        }.Validated(source);
+    }
+
+    // Bounds far above every released model that keep every size the model derives inside int arithmetic.
+    const int MaxSize = 4096, MaxPatch = 64, MaxChannels = 4096, MaxLayers = 1024, MaxWidth = 65536;
+
+    /// <summary>
+    /// Checks what single keys cannot: the combined sizes, qk_norm's value, the dual-attention block ids. A config
+    /// built another way (from a single file's shapes) goes through this too. Errors name the key.
+    /// </summary>
+    public Sd3TransformerConfig Validated(string source)
+    {
+        void Require(bool condition, string key, string message)
+        {
+            if (!condition) throw new ModelFolderException($"{source}: key '{key}' {message}");
+        }
+        Require(InnerDim <= MaxWidth, "num_attention_heads", $"× attention_head_dim = {(long)NumAttentionHeads * AttentionHeadDim} exceeds {MaxWidth}");
+        Require((long)PosEmbedMaxSize * PosEmbedMaxSize * InnerDim <= int.MaxValue, "pos_embed_max_size",
+            $"{PosEmbedMaxSize}: the {PosEmbedMaxSize}² × {InnerDim} position table exceeds {int.MaxValue} values");
+        Require((long)InChannels * PatchSize * PatchSize <= MaxWidth && (long)OutChannels * PatchSize * PatchSize <= MaxWidth, "patch_size",
+            $"{PatchSize}: channels × patch² exceeds {MaxWidth}");
+        Require(QkNorm is null or "rms_norm", "qk_norm", $"'{QkNorm}' is not supported (expected null or \"rms_norm\")");
+        foreach (var layer in DualAttentionLayers)
+            Require(layer >= 0 && layer < NumLayers, "dual_attention_layers", $"names block {layer}, outside 0..{NumLayers - 1}");
+        return this;
     }
 }

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using RasNative.Runtime.Cpu;
+using RasNative.Cli.Bench;
 
 namespace RasNative.Benchmarks;
 

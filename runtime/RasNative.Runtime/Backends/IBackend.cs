@@ -8,14 +8,11 @@ namespace RasNative.Runtime.Backends;
 /// Shapes follow PyTorch: latents [B, C, H, W], token sequences [B, T, D]; "rows" means all dims but the last.
 /// Each op is one CPU function and one CUDA kernel or cuBLAS call, tested against each other.
 /// </summary>
-public interface IBackend : IDisposable
+public interface IBackend : ITensorAllocator, IDisposable
 {
     string Name { get; }
 
-    // ---- memory -------------------------------------------------------------------------------------
-    /// <summary>A zero-filled tensor in the backend's compute dtype.</summary>
-    Tensor Allocate(params int[] shape);
-
+    // ---- memory (Allocate: see ITensorAllocator) -------------------------------------------------------
     Tensor Upload(ReadOnlySpan<float> data, params int[] shape);
 
     void Download(Tensor source, Span<float> destination);

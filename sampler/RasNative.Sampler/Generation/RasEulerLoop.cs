@@ -35,6 +35,7 @@ public static class RasEulerLoop
                 : KvCacheMode.None;
             float timestep = schedule.Timesteps[step];
             velocity(new StepRequest(step, timestep, latents, active, mode), v);
+            RequireFinite(v, step, settings.Steps);
 
             ras.FillSkipped(step, v);
             float dt = schedule.Sigmas[step + 1] - schedule.Sigmas[step];
@@ -47,5 +48,13 @@ public static class RasEulerLoop
             onStep?.Invoke(new StepReport(step, settings.Steps, timestep, latents, active, grid.Patches, clock.Elapsed));
         }
         return latents;
+    }
+
+    /// <summary>A NaN or ∞ in the model output would silently spread through every later step: stop at the first.</summary>
+    static void RequireFinite(float[] velocity, int step, int steps)
+    {
+        int bad = System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude(velocity);
+        if (bad >= 0 && !float.IsFinite(velocity[bad]))
+            throw new NonFiniteOutputException($"step {step + 1}/{steps}: the model output is not finite ({velocity[bad]} at element {bad}); check the weights and inputs");
     }
 }

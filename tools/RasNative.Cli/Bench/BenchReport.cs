@@ -17,8 +17,9 @@ public sealed record BenchReport
     [JsonPropertyName("max_ms")] public required double MaxMs { get; init; }
     [JsonPropertyName("gflop_per_forward")] public required double GflopPerForward { get; init; }
     [JsonPropertyName("gflops")] public required double Gflops { get; init; }
-    [JsonPropertyName("peak_gflops")] public required double PeakGflops { get; init; }
-    [JsonPropertyName("percent_of_peak")] public required double PercentOfPeak { get; init; }
+    [JsonPropertyName("peak_gflops")] public required double? PeakGflops { get; init; }   // null: no peak for this device yet
+    [JsonPropertyName("peak_vector_bits")] public required int? PeakVectorBits { get; init; }   // the width the CPU peak was measured at
+    [JsonPropertyName("percent_of_peak")] public required double? PercentOfPeak { get; init; }
     [JsonPropertyName("op_ms")] public required Dictionary<string, double> OpMs { get; init; }
     [JsonPropertyName("peak_memory_mib")] public required double PeakMemoryMib { get; init; }
     [JsonPropertyName("ras")] public RasBenchReport? Ras { get; init; }

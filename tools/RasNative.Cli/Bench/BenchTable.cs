@@ -13,7 +13,9 @@ public static class BenchTable
         table.AddRow("shape", $"batch {r.Batch}, latent {r.Latent[2]}x{r.Latent[3]}, {r.ImageTokens} image + {r.TextTokens} text tokens");
         table.AddRow("forward median / min / max", $"{r.MedianMs:F1} / {r.MinMs:F1} / {r.MaxMs:F1} ms ({r.Repeat} runs)");
         table.AddRow("work", $"{r.GflopPerForward:F2} GFLOP per forward");
-        table.AddRow("speed", $"{r.Gflops:F1} GFLOP/s = {r.PercentOfPeak:F1}% of the {r.PeakGflops:F0} GFLOP/s FMA peak");
+        table.AddRow("speed", r.PercentOfPeak is { } percent
+            ? $"{r.Gflops:F1} GFLOP/s = {percent:F1}% of the {r.PeakGflops:F0} GFLOP/s {r.PeakVectorBits}-bit FMA peak"
+            : $"{r.Gflops:F1} GFLOP/s");
         foreach (var (op, ms) in r.OpMs) table.AddRow($"  {op}", $"{ms:F1} ms");
         table.AddRow("peak memory", $"{r.PeakMemoryMib:F0} MiB");
         if (r.Ras is { } ras)

@@ -1,5 +1,3 @@
-using RasNative.Cli.Infrastructure;
-using RasNative.Loaders;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models;
 using RasNative.Runtime.Models.LuminaNext;
@@ -16,53 +14,41 @@ public sealed class LuminaWorkload : IBenchWorkload
     readonly IBackend backend;
     readonly LuminaNextTransformer model;
     readonly RandomWeights? weights;
+    readonly BenchInputs data;
     readonly LuminaNextInputs inputs;
     readonly Tensor output;
-    readonly float[] latent, text, mask, timestep;
 
-    public LuminaWorkload(IBackend backend, LuminaNextConfig config, LuminaNextTransformer model, RandomWeights? weights, string? inputsPath, BenchShape shape)
+    public LuminaWorkload(IBackend backend, LuminaNextTransformer model, RandomWeights? weights, string? inputsPath, BenchShape shape)
     {
         (this.backend, this.model, this.weights) = (backend, model, weights);
-        if (inputsPath != null)
-        {
-            using var file = InputTensors.Open(inputsPath);
-            LatentShape = file.Shape("hidden_states", 4);
-            TextTokens = file.Shape("encoder_hidden_states", 3)[1];
-            (latent, text, mask, timestep) = (file.Read("hidden_states", 4), file.Read("encoder_hidden_states", 3),
-                file.Read("encoder_mask", 2), file.Read("timestep", 1));
-        }
-        else
-        {
-            var random = new System.Random(1);
-            LatentShape = shape.Latent(config.InChannels, config.PatchSize, config.SampleSize);
-            TextTokens = shape.TextTokens;
-            latent = BenchShape.RandomValues(random, LatentShape.Aggregate(1L, (a, d) => a * d));
-            text = BenchShape.RandomValues(random, (long)shape.Batch * TextTokens * config.CrossAttentionDim);
-            mask = Enumerable.Repeat(1f, shape.Batch * TextTokens).ToArray();
-            timestep = Enumerable.Repeat(0.5f, shape.Batch).ToArray();
-        }
-        int batch = LatentShape[0];
-        inputs = new LuminaNextInputs(backend.Upload(latent, LatentShape), timestep,
-            backend.Upload(text, batch, TextTokens, text.Length / batch / TextTokens), backend.Upload(mask, batch, TextTokens),
+        var config = model.Config;
+        data = inputsPath != null
+            ? BenchInputs.Read(inputsPath, "encoder_mask", 2)
+            : BenchInputs.Random(shape.Latent(config.InChannels, config.PatchSize, config.SampleSize), shape.TextTokens, config.CrossAttentionDim,
+                "encoder_mask", [shape.Batch, shape.TextTokens], (_, count) => Enumerable.Repeat(1f, checked((int)count)).ToArray(), timestep: 0.5f);
+        int batch = data.Batch;
+        inputs = new LuminaNextInputs(backend.Upload(data.Latent, data.LatentShape), data.Timestep,
+            backend.Upload(data.Text, batch, data.TextTokens, data.TextWidth), backend.Upload(data.Extra, data.ExtraShape),
             LuminaRopeScaling.None, model.DefaultBaseSequenceLength);
-        output = backend.Allocate(batch, config.OutChannels, LatentShape[2], LatentShape[3]);
-        ImageTokens = LatentShape[2] / config.PatchSize * (LatentShape[3] / config.PatchSize);
+        output = backend.Allocate(batch, config.OutChannels, data.LatentShape[2], data.LatentShape[3]);
+        ImageTokens = data.LatentShape[2] / config.PatchSize * (data.LatentShape[3] / config.PatchSize);
     }
 
-    public int[] LatentShape { get; }
+    public int[] LatentShape => data.LatentShape;
     public int ImageTokens { get; }
-    public int TextTokens { get; }
+    public int TextTokens => data.TextTokens;
 
     public void Forward() => model.Forward(inputs, output);
 
     public RasOptions DefaultRas(int steps) => RasOptions.LuminaDefaults(steps, ImageTokens);
 
+    /// <summary>Guided run: the first batch row is the prompt, the last the negative (the pipeline's [cond ; uncond]).</summary>
     public void Sample(int steps, RasOptions ras, Action<StepReport> onStep)
     {
-        int batch = LatentShape[0], rowText = text.Length / batch, rowMask = TextTokens;
-        var conditioning = new LuminaConditioning(text[..rowText], mask[..rowMask], text[^rowText..], mask[^rowMask..], TextTokens, rowText / TextTokens);
-        int[] single = [1, .. LatentShape[1..]];
-        new LuminaSampler(model, backend).Run(latent[..(latent.Length / batch)], single, conditioning,
+        int batch = data.Batch;
+        var conditioning = new LuminaConditioning(BenchInputs.Row(data.Text, batch, 0), BenchInputs.Row(data.Extra, batch, 0),
+            BenchInputs.Row(data.Text, batch, batch - 1), BenchInputs.Row(data.Extra, batch, batch - 1), data.TextTokens, data.TextWidth);
+        new LuminaSampler(model, backend).Run(BenchInputs.Row(data.Latent, batch, 0), [1, .. data.LatentShape[1..]], conditioning,
             new GenerationSettings(steps, Guidance, 1.0, ras), onStep: onStep);
     }
 
@@ -70,12 +56,6 @@ public sealed class LuminaWorkload : IBenchWorkload
     {
         Directory.CreateDirectory(folder);
         if (weights != null) ModelPresets.SaveModel(folder, ModelPresets.ToConfigJson(model.Config), weights);
-        int batch = LatentShape[0];
-        var file = new OutputFile();
-        file.Add("hidden_states", latent, LatentShape);
-        file.Add("encoder_hidden_states", text, [batch, TextTokens, text.Length / batch / TextTokens]);
-        file.Add("encoder_mask", mask, [batch, TextTokens]);
-        file.Add("timestep", timestep, [batch]);
-        file.Write(Path.Combine(folder, "inputs.safetensors"));
+        data.Save(Path.Combine(folder, "inputs.safetensors"));
     }
 }

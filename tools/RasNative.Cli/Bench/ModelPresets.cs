@@ -62,7 +62,7 @@ public static class ModelPresets
     {
         SafetensorsWriter.Write(Path.Combine(folder, "diffusion_pytorch_model.safetensors"),
             weights.Generated.Select(t => TensorToWrite.F32(t.Name, t.Data, [.. t.Shape.Select(d => (long)d)])));
-        Infrastructure.AtomicFile.Write(Path.Combine(folder, "config.json"), stream =>
+        Loaders.Files.AtomicFile.Write(Path.Combine(folder, "config.json"), stream =>
         {
             using var writer = new StreamWriter(stream);
             writer.Write(configJson);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
@@ -19,8 +20,8 @@ public static class ForwardCommand
         var inputs = new Option<string>("--inputs") { Description = "safetensors with the model's inputs (SD3: hidden_states, encoder_hidden_states, pooled_projections, timestep; Lumina: hidden_states, timestep, encoder_hidden_states, encoder_mask)", Required = true };
         var output = new Option<string>("--output") { Description = "safetensors to write (tensor 'sample')", Required = true };
         var dump = new Option<string?>("--dump") { Description = "also write every intermediate activation (diffusers module names)" };
-        var ropeLinear = new Option<double?>("--rope-linear-factor") { Description = "Lumina RoPE linear factor (default: the inputs' metadata, else 1)" };
-        var ropeNtk = new Option<double?>("--rope-ntk-factor") { Description = "Lumina RoPE NTK factor (default: the inputs' metadata, else 1)" };
+        var ropeLinear = CliOptions.Number<double?>("--rope-linear-factor", "Lumina RoPE linear factor, > 0 (default: the inputs' metadata, else 1)", 0, 1e6, minExclusive: true);
+        var ropeNtk = CliOptions.Number<double?>("--rope-ntk-factor", "Lumina RoPE NTK factor, > 0 (default: the inputs' metadata, else 1)", 0, 1e6, minExclusive: true);
         var baseLength = new Option<string?>("--base-sequence-length") { Description = "Lumina proportional attention base length, or none (default: the inputs' metadata, else none)" };
         var backendOptions = new BackendOptions();
         var command = new Command("forward", "Run one transformer forward pass.");
@@ -28,27 +29,38 @@ public static class ForwardCommand
         backendOptions.AddTo(command);
         command.SetAction(CliRunner.Guard(parsed =>
         {
-            string outputPath = parsed.GetValue(output)!;
-            string? dumpPath = parsed.GetValue(dump);
-            AtomicFile.RequireFolder(outputPath);
-            if (dumpPath != null) AtomicFile.RequireFolder(dumpPath);
-            var folder = ModelLoader.Resolve(parsed.GetValue(model)!);
-            using var file = InputTensors.Open(parsed.GetValue(inputs)!);
+            var clock = Stopwatch.StartNew();
+            string modelPath = parsed.GetValue(model)!, inputsPath = parsed.GetValue(inputs)!;
+            var folder = ModelLoader.Resolve(modelPath);
+            using var outputs = new OutputSet();
+            outputs.AddInput(folder.Root);
+            outputs.AddInput(inputsPath);
+            var mainOutput = outputs.Declare("--output", parsed.GetValue(output)!);
+            var dumpOutput = parsed.GetValue(dump) is { } dumpPath ? outputs.Declare("--dump", dumpPath) : null;
+            using var file = InputTensors.Open(inputsPath);
             using var backend = backendOptions.Create(parsed);
-            var recorder = dumpPath == null ? null : new ActivationRecorder(backend);
+            var recorder = dumpOutput == null ? null : new ActivationRecorder(backend);
             var sample = ModelLoader.IsLumina(folder)
                 ? ForwardLumina(folder, file, backend, recorder, LuminaRope(parsed, file, ropeLinear, ropeNtk, baseLength))
                 : ForwardSd3(folder, file, backend, recorder);
 
-            if (recorder != null && dumpPath != null)
+            var metadata = new Dictionary<string, string>
+            {
+                ["model"] = modelPath, ["inputs"] = inputsPath, ["backend"] = backend.Name,
+                ["dtype"] = backendOptions.DTypeName(parsed), ["version"] = ProgramVersion.Text,
+            };
+            var result = new OutputFile();
+            result.Add(backend, "sample", sample);
+            result.Write(outputs, mainOutput, metadata);
+            if (recorder != null && dumpOutput != null)
             {
                 var activations = new OutputFile();
                 foreach (var (name, (data, shape)) in recorder.Recorded) activations.Add(name, data, shape);
-                activations.Write(dumpPath);
+                activations.Write(outputs, dumpOutput, metadata);
             }
-            var result = new OutputFile();
-            result.Add(backend, "sample", sample);
-            result.Write(outputPath);
+            outputs.Commit();
+            RunSummary.Print("forward", $"{mainOutput.Path} (sample [{string.Join(", ", sample.Shape)}])" + (dumpOutput != null ? $" and {recorder!.Recorded.Count} activations to {dumpOutput.Path}" : ""),
+                $"1 forward of {sample.Dim(0)} × {sample.Dim(2)}×{sample.Dim(3)} latents", clock);
             return 0;
         }));
         return command;

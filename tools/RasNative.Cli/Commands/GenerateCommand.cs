@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Diagnostics;
 using RasNative.Cli.Generation;
 using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
+using RasNative.Runtime.Models;
 using RasNative.Sampler.Generation;
 using RasNative.Sampler.Random;
 
@@ -11,19 +13,23 @@ namespace RasNative.Cli.Commands;
 public static class GenerateCommand
 {
     const int VaeScale = 8;
+    const int MaxSteps = 10_000;
+
+    /// <summary>Host bytes a run keeps per step (schedule, RAS plan and selection state), for the --steps bound.</summary>
+    const long HostBytesPerStep = 64;
 
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "transformer folder or diffusers pipeline folder", Required = true };
         var embeddings = new Option<string>("--embeddings") { Description = "the pipeline's prompt tensors (SD3: prompt_embeds, pooled_prompt_embeds and negatives; Lumina: prompt_embeds, prompt_attention_mask and negatives)", Required = true };
-        var steps = new Option<int>("--steps") { Description = "sampler steps", DefaultValueFactory = _ => 28 };
-        var guidance = new Option<float?>("--guidance") { Description = "classifier-free guidance scale; > 1 needs the negative embeddings (default: SD3 7, Lumina 4)" };
+        var steps = CliOptions.Number<int>("--steps", "sampler steps", 1, MaxSteps, defaultValue: _ => 28);
+        var guidance = CliOptions.Number<float?>("--guidance", "classifier-free guidance scale, ≥ 0; > 1 needs the negative embeddings (default: SD3 7, Lumina 4)", 0, 1e4);
         var latents = new Option<string?>("--latents") { Description = "initial noise: tensor 'latents' [1, C, H, W], used as is" };
-        var seed = new Option<long?>("--seed") { Description = "draw the initial noise as torch.randn with a seeded CPU generator" };
-        var width = new Option<int?>("--width") { Description = "image width in pixels (latent = width / 8), with --seed" };
-        var height = new Option<int?>("--height") { Description = "image height in pixels (latent = height / 8), with --seed" };
-        var shift = new Option<double?>("--shift") { Description = "scheduler shift (default: the pipeline's scheduler config, else SD3 3.0, Lumina 1.0)" };
-        var watershed = new Option<double>("--scaling-watershed") { Description = "Lumina: RoPE linear scaling below this model timestep, NTK above", DefaultValueFactory = _ => 1.0 };
+        var seed = CliOptions.Number<long?>("--seed", "draw the initial noise as torch.randn with a seeded CPU generator", 0);
+        var width = CliOptions.Number<int?>("--width", "image width in pixels (latent = width / 8), with --seed", 1, 1 << 16);
+        var height = CliOptions.Number<int?>("--height", "image height in pixels (latent = height / 8), with --seed", 1, 1 << 16);
+        var shift = CliOptions.Number<double?>("--shift", "scheduler shift, > 0 (default: the pipeline's scheduler config, else SD3 3.0, Lumina 1.0)", 0, 1e6, minExclusive: true);
+        var watershed = CliOptions.Number<double>("--scaling-watershed", "Lumina: RoPE linear scaling below this model timestep, NTK above; in [0, 1]", 0, 1, defaultValue: _ => 1.0);
         var proportional = new Option<bool>("--proportional-attn") { Description = "Lumina: proportional attention (true|false)", DefaultValueFactory = _ => true, Arity = ArgumentArity.ExactlyOne };
         var output = new Option<string>("--output") { Description = "safetensors to write (tensor 'latents')", Required = true };
         var trace = new Option<string?>("--trace") { Description = "also write latents_stepNN_out, active_patches_stepNN, final_latents" };
@@ -38,52 +44,74 @@ public static class GenerateCommand
 
         command.SetAction(CliRunner.Guard(parsed =>
         {
+            var clock = Stopwatch.StartNew();
             int stepCount = parsed.GetValue(steps);
-            if (stepCount < 1) throw new UsageException($"--steps must be at least 1, got {stepCount}");
-            string outputPath = parsed.GetValue(output)!;
-            string? tracePath = parsed.GetValue(trace), heatmapPath = parsed.GetValue(heatmap);
-            foreach (var path in new[] { outputPath, tracePath, heatmapPath }.OfType<string>()) AtomicFile.RequireFolder(path);
+            string modelPath = parsed.GetValue(model)!, embeddingsPath = parsed.GetValue(embeddings)!;
+            var folder = ModelLoader.Resolve(modelPath);
 
-            var folder = ModelLoader.Resolve(parsed.GetValue(model)!);
+            // Every output is checked against every input and against each other before any work.
+            using var outputs = new OutputSet();
+            outputs.AddInput(folder.Root);
+            outputs.AddInput(embeddingsPath);
+            outputs.AddInput(parsed.GetValue(latents));
+            var mainOutput = outputs.Declare("--output", parsed.GetValue(output)!);
+            var traceOutput = parsed.GetValue(trace) is { } tracePath ? outputs.Declare("--trace", tracePath) : null;
+            var heatmapOutput = parsed.GetValue(heatmap) is { } heatmapPath ? outputs.Declare("--ras-heatmap", heatmapPath) : null;
+
             IGenerationModel family = ModelLoader.IsLumina(folder)
                 ? new LuminaGeneration(folder, new LuminaPipelineOptions(parsed.GetValue(watershed), parsed.GetValue(proportional)))
                 : new Sd3Generation(folder);
             float guidanceScale = parsed.GetValue(guidance) ?? family.DefaultGuidance;
-            var (noise, shape) = InitialNoise(parsed, latents, seed, width, height, family);
+            var (noise, shape, seedValue) = InitialNoise(parsed, latents, seed, width, height, family);
             int rows = shape[2] / family.PatchSize, columns = shape[3] / family.PatchSize;
+            RequireStepsFit(stepCount, shape, rows * columns, traceOutput);
             var rasOptions = ras.Build(parsed, stepCount, rows * columns, family.DefaultRas(stepCount, rows * columns));
-            using (var embeddingFile = InputTensors.Open(parsed.GetValue(embeddings)!))
-                family.ReadConditioning(embeddingFile, guidanceScale);
+            int textTokens;
+            using (var embeddingFile = InputTensors.Open(embeddingsPath))
+                textTokens = family.ReadConditioning(embeddingFile, guidanceScale);
             var settings = new GenerationSettings(stepCount, guidanceScale,
                 parsed.GetValue(shift) ?? ModelLoader.SchedulerShift(folder, family.DefaultShift), rasOptions);
+            bool cpu = parsed.GetValue(backendOptions.Backend) == "cpu";
+            if (cpu) RequireHostFits(family, new TokenShape(settings.UsesGuidance ? 2 : 1, rows * columns, textTokens), rasOptions.SampleRatio < 1);
 
             using var backend = backendOptions.Create(parsed);
-            var traceFile = tracePath == null ? null : new OutputFile();
+            using var traceFile = traceOutput == null ? null : new SafetensorsStreamWriter(traceOutput.Target);
             var map = new PatchHeatmap(rows, columns);
+            long computed = 0;
+            int rasSteps = 0;
             var final = StepProgress.Run("generate", stepCount, progress => family.Sample(backend, noise, shape, settings, report =>
             {
                 progress(report);
                 map.Record(report.ActivePatches);
-                traceFile?.Add($"latents_step{report.Step:00}_out", (float[])report.Latents.Clone(), shape);
+                computed += report.ActivePatches?.Length ?? report.Patches;
+                if (report.ActivePatches != null) rasSteps++;
+                traceFile?.Add($"latents_step{report.Step:00}_out", report.Latents, [.. shape.Select(d => (long)d)]);
                 if (report.ActivePatches is { } active)
-                    traceFile?.Add($"active_patches_step{report.Step:00}", [.. active.Select(i => (long)i)], [active.Length]);
+                    traceFile?.Add($"active_patches_step{report.Step:00}", [.. active.Select(i => (long)i)], active.Length);
             }));
 
-            if (traceFile != null && tracePath != null)
-            {
-                traceFile.Add("final_latents", final, shape);
-                traceFile.Write(tracePath);
-            }
-            if (heatmapPath != null) map.WritePng(heatmapPath);
+            var parameters = new GenerationParameters(modelPath, null, null, settings, seedValue, shape[3] * VaeScale, shape[2] * VaeScale,
+                backend.Name, backendOptions.DTypeName(parsed));
+            var metadata = parameters.ToMetadata();
             var result = new OutputFile();
             result.Add("latents", final, shape);
-            result.Write(outputPath);
+            result.Write(outputs, mainOutput, metadata);
+            if (traceFile != null)
+            {
+                traceFile.Add("final_latents", final, [.. shape.Select(d => (long)d)]);
+                outputs.Write(traceOutput!, stream => traceFile.WriteTo(stream, metadata));
+            }
+            if (heatmapOutput != null) outputs.Write(heatmapOutput, map.WritePng);
+            outputs.Commit();
+
+            RunSummary.Print("generate", $"{mainOutput.Path} (latents [{string.Join(", ", shape)}])",
+                $"{stepCount} steps ({stepCount - rasSteps} dense, {rasSteps} RAS; {computed} of {(long)stepCount * rows * columns} patch evaluations)", clock);
             return 0;
         }));
         return command;
     }
 
-    static (float[] Noise, int[] Shape) InitialNoise(ParseResult parsed, Option<string?> latents, Option<long?> seed,
+    static (float[] Noise, int[] Shape, long? Seed) InitialNoise(ParseResult parsed, Option<string?> latents, Option<long?> seed,
         Option<int?> width, Option<int?> height, IGenerationModel family)
     {
         string? latentsPath = parsed.GetValue(latents);
@@ -98,16 +126,35 @@ public static class GenerateCommand
                 throw new UsageException($"{latentsPath}: tensor 'latents' has shape [{string.Join(", ", shape)}], expected [1, {family.InChannels}, H, W]");
             if (shape[2] % family.PatchSize != 0 || shape[3] % family.PatchSize != 0)
                 throw new UsageException($"{latentsPath}: latent {shape[2]}x{shape[3]} is not a multiple of patch_size {family.PatchSize}");
-            return (file.Read("latents", 4), shape);
+            return (file.Read("latents", 4), shape, null);
         }
         int pixelsWide = parsed.GetValue(width) ?? throw new UsageException("--seed needs --width and --height (pixels)");
         int pixelsHigh = parsed.GetValue(height) ?? throw new UsageException("--seed needs --width and --height (pixels)");
         int multiple = VaeScale * family.PatchSize;
-        if (pixelsWide <= 0 || pixelsHigh <= 0 || pixelsWide % multiple != 0 || pixelsHigh % multiple != 0)
-            throw new UsageException($"--width {pixelsWide} / --height {pixelsHigh}: each must be a positive multiple of {multiple} (8 · patch_size)");
-        if (seedValue < 0) throw new UsageException($"--seed must not be negative, got {seedValue}");
+        if (pixelsWide % multiple != 0 || pixelsHigh % multiple != 0)
+            throw new UsageException($"--width {pixelsWide} / --height {pixelsHigh}: each must be a multiple of {multiple} (8 · patch_size)");
         int[] latentShape = [1, family.InChannels, pixelsHigh / VaeScale, pixelsWide / VaeScale];
         var noise = TorchRandn.Randn(new TorchGenerator((ulong)seedValue!.Value), latentShape.Aggregate(1L, (a, b) => a * b));
-        return (noise, latentShape);
+        return (noise, latentShape, seedValue);
+    }
+
+    /// <summary>Refuses a step count whose per-step host state, or trace file, cannot fit (before the RAS plan is built).</summary>
+    static void RequireStepsFit(int steps, int[] shape, int patches, OutputSet.Output? trace)
+    {
+        long latentBytes = 4L * shape.Aggregate(1L, (a, b) => a * b);
+        MemoryBudget.Require($"--steps {steps}", [("sampler state", steps * HostBytesPerStep), ("latents", 3 * latentBytes)],
+            MemoryBudget.AvailableHostBytes(), "host memory");
+        if (trace != null)
+            MemoryBudget.Require($"--trace with --steps {steps}", [("per-step latents", (steps + 1) * latentBytes), ("active patch ids", steps * 8L * patches)],
+                MemoryBudget.FreeDiskBytes(trace.Target), "disk space beside " + trace.Path);
+    }
+
+    /// <summary>The CPU backend keeps float32 weights, the forward arena and the RAS caches in host memory.</summary>
+    static void RequireHostFits(IGenerationModel family, TokenShape tokens, bool ras)
+    {
+        long activations = family.ActivationElements(tokens, ras);
+        MemoryBudget.Require($"generating {tokens.ImageTokens} patches × batch {tokens.Batch} on the cpu backend",
+            [("weights", 4 * family.ParameterCount()), ("activations", activations == long.MaxValue ? long.MaxValue : 4 * activations)],
+            MemoryBudget.AvailableHostBytes(), "host memory");
     }
 }

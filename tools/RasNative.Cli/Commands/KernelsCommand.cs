@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using RasNative.Cuda;
 using RasNative.Cuda.Compilation;
-using RasNative.Cuda.Native;
+using RasNative.Cli.Infrastructure;
 using Spectre.Console;
 
 namespace RasNative.Cli.Commands;
@@ -17,25 +17,28 @@ public static class KernelsCommand
         var command = new Command("kernels", "Compile every CUDA kernel with NVRTC and report registers, shared memory and spills");
         command.Options.Add(arch);
         command.Options.Add(json);
-        command.SetAction(parseResult => Run(parseResult.GetValue(arch), parseResult.GetValue(json)));
+        command.SetAction(CliRunner.Guard(parsed => Run(parsed.GetValue(arch), parsed.GetValue(json))));
         return command;
     }
 
     static int Run(string? arch, bool json)
     {
-        KernelCompileReport report;
-        try
-        {
-            report = KernelCompiler.CompileAll(arch ?? GpuAvailability.DeviceArch() ?? "sm_90");
-        }
-        catch (CudaLibraryNotFoundException e)
-        {
-            Console.Error.WriteLine("error: " + e.Message);
-            return 1;
-        }
+        var target = arch ?? GpuAvailability.DeviceArch() ?? "sm_90";
+        RequireSupported(target);
+        var report = KernelCompiler.CompileAll(target);
         if (json) Console.WriteLine(ToJson(report));
         else PrintTable(report);
         return report.Failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>--arch names a target this NVRTC can build (sm_XY for a CUBIN, compute_XY for PTX).</summary>
+    static void RequireSupported(string target)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(target, "^(sm|compute)_([0-9]{2,3})a?$");
+        if (!match.Success) throw new UsageException($"--arch '{target}': expected sm_XY or compute_XY, e.g. sm_90");
+        var supported = KernelCompiler.SupportedArchs();
+        if (!supported.Contains(int.Parse(match.Groups[2].Value)))
+            throw new UsageException($"--arch {target}: NVRTC {KernelCompiler.NvrtcVersion()} supports {string.Join(", ", supported.Select(a => "sm_" + a))}");
     }
 
     static string ToJson(KernelCompileReport report) => JsonSerializer.Serialize(new

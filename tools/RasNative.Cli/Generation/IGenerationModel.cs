@@ -1,12 +1,13 @@
 using RasNative.Runtime.Backends;
+using RasNative.Runtime.Models;
 using RasNative.Sampler.Generation;
 using RasNative.Sampler.Ras;
 
 namespace RasNative.Cli.Generation;
 
 /// <summary>
-/// What generate needs from a model family: its latent layout and defaults, its conditioning read and checked
-/// before any weights load, and its sampling loop.
+/// What generate needs from a model family: its latent layout and defaults, the memory a run takes, its
+/// conditioning read and checked before any weights load, and its sampling loop.
 /// </summary>
 public interface IGenerationModel
 {
@@ -17,8 +18,14 @@ public interface IGenerationModel
 
     RasOptions DefaultRas(int steps, int patches);
 
-    /// <summary>Reads and validates the embeddings file's tensors (errors name the tensor).</summary>
-    void ReadConditioning(Infrastructure.InputTensors embeddings, float guidanceScale);
+    /// <summary>Reads and validates the embeddings file's tensors (errors name the tensor); returns the text token count.</summary>
+    int ReadConditioning(Infrastructure.InputTensors embeddings, float guidanceScale);
+
+    /// <summary>Parameter count, for the memory estimate made before loading.</summary>
+    long ParameterCount();
+
+    /// <summary>Elements of the forward buffers (arena and RAS caches) for one shape.</summary>
+    long ActivationElements(TokenShape shape, bool rasCache);
 
     /// <summary>Loads the weights onto <paramref name="backend"/> and runs the sampler.</summary>
     float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep);

@@ -1,6 +1,8 @@
 using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
 using RasNative.Runtime.Backends;
+using RasNative.Runtime.Models;
+using RasNative.Runtime.Models.LuminaNext;
 using RasNative.Sampler.Generation;
 using RasNative.Sampler.Ras;
 
@@ -10,19 +12,21 @@ namespace RasNative.Cli.Generation;
 /// LuminaText2ImgPipeline: prompt embeddings with attention masks, batch [prompt ; negative], guidance 4 on the
 /// first three channels, shift 1 (diffusers' scheduler default), its RoPE watershed and proportional attention.
 /// </summary>
-public sealed class LuminaGeneration(ModelFolder folder, LuminaPipelineOptions options) : IGenerationModel
+public sealed class LuminaGeneration(ModelFolder folder, LuminaPipelineOptions options) : GenerationModel(folder)
 {
     readonly LuminaNextConfig config = ModelLoader.LuminaConfig(folder);
     LuminaConditioning? text;
 
-    public int InChannels => config.InChannels;
-    public int PatchSize => config.PatchSize;
-    public float DefaultGuidance => 4f;
-    public double DefaultShift => 1.0;
+    public override int InChannels => config.InChannels;
+    public override int PatchSize => config.PatchSize;
+    public override float DefaultGuidance => 4f;
+    public override double DefaultShift => 1.0;
 
-    public RasOptions DefaultRas(int steps, int patches) => RasOptions.LuminaDefaults(steps, patches);
+    public override RasOptions DefaultRas(int steps, int patches) => RasOptions.LuminaDefaults(steps, patches);
 
-    public void ReadConditioning(InputTensors file, float guidanceScale)
+    public override long ActivationElements(TokenShape shape, bool rasCache) => LuminaNextTransformer.ActivationElements(config, shape, rasCache);
+
+    public override int ReadConditioning(InputTensors file, float guidanceScale)
     {
         var prompt = file.Shape("prompt_embeds", 3);
         if (prompt[0] != 1 || prompt[2] != config.CrossAttentionDim)
@@ -30,18 +34,13 @@ public sealed class LuminaGeneration(ModelFolder folder, LuminaPipelineOptions o
         var mask = file.Shape("prompt_attention_mask", 2);
         if (mask[0] != 1 || mask[1] != prompt[1])
             throw new UsageException($"prompt_attention_mask: shape [{string.Join(", ", mask)}], expected [1, {prompt[1]}]");
-        float[]? negative = null, negativeMask = null;
-        if (guidanceScale > 1f)
-        {
-            EmbeddingChecks.RequireNegative(file, guidanceScale, "negative_prompt_embeds", "negative_prompt_attention_mask");
-            EmbeddingChecks.RequireSameShape(file, "negative_prompt_embeds", "prompt_embeds", prompt);
-            EmbeddingChecks.RequireSameShape(file, "negative_prompt_attention_mask", "prompt_attention_mask", mask);
-            (negative, negativeMask) = (file.Read("negative_prompt_embeds", 3), file.Read("negative_prompt_attention_mask", 2));
-        }
-        text = new LuminaConditioning(file.Read("prompt_embeds", 3), file.Read("prompt_attention_mask", 2), negative, negativeMask, prompt[1], prompt[2]);
+        var negative = ReadNegatives(file, guidanceScale,
+            ("negative_prompt_embeds", "prompt_embeds", prompt), ("negative_prompt_attention_mask", "prompt_attention_mask", mask));
+        text = new LuminaConditioning(file.Read("prompt_embeds", 3), file.Read("prompt_attention_mask", 2), negative?.First, negative?.Second, prompt[1], prompt[2]);
+        return prompt[1];
     }
 
-    public float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep) =>
-        new LuminaSampler(ModelLoader.LoadLumina(folder, config, backend), backend)
+    public override float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep) =>
+        new LuminaSampler(ModelLoader.LoadLumina(Folder, config, backend), backend)
             .Run(noise, latentShape, text ?? throw new InvalidOperationException("conditioning not read"), settings, options, onStep);
 }

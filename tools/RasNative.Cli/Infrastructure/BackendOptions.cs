@@ -7,21 +7,21 @@ namespace RasNative.Cli.Infrastructure;
 /// <summary>--backend cpu|cuda and --dtype fp32|bf16|fp16 (the CPU backend computes in fp32 only).</summary>
 public sealed class BackendOptions
 {
-    public Option<string> Backend { get; } = new("--backend")
-    {
-        Description = "cpu (float32 reference) or cuda",
-        DefaultValueFactory = _ => "cpu",
-    };
+    public Option<string> Backend { get; } = WithDefault(CliOptions.Choice<string>("--backend", "cpu = float32 reference; cuda", "cpu", "cuda"), "cpu");
 
-    public Option<string?> DType { get; } = new("--dtype")
+    public Option<string?> DType { get; } = CliOptions.Choice<string?>("--dtype", "compute dtype (default: fp32 on cpu, bf16 on cuda)", "fp32", "bf16", "fp16");
+
+    /// <summary>The dtype the run computes in, as it will be recorded.</summary>
+    public string DTypeName(ParseResult parsed) => parsed.GetValue(DType) ?? (parsed.GetValue(Backend) == "cpu" ? "fp32" : "bf16");
+
+    static Option<string> WithDefault(Option<string> option, string value)
     {
-        Description = "compute dtype: fp32 | bf16 | fp16 (default: fp32 on cpu, bf16 on cuda)",
-    };
+        option.DefaultValueFactory = _ => value;
+        return option;
+    }
 
     public void AddTo(Command command)
     {
-        Backend.AcceptOnlyFromAmong("cpu", "cuda");
-        DType.AcceptOnlyFromAmong("fp32", "bf16", "fp16");
         command.Options.Add(Backend);
         command.Options.Add(DType);
     }

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Runtime.InteropServices;
 using RasNative.Loaders;
+using RasNative.Loaders.Files;
 using RasNative.Runtime.Models;
 
 namespace RasNative.Cli.Infrastructure;
@@ -19,9 +21,13 @@ public static class CliRunner
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) Console.Error.WriteLine("error: " + WithOptionName(error));
+            Console.Error.WriteLine("error: " + OneLine(string.Join("; ", parsed.Errors.Select(WithOptionName).Distinct())));
             return BadInput;
         }
+        // An interrupted run leaves no temp files (outputs can be gigabytes); the signal then ends the process as usual.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => TemporaryFiles.DeleteAll());
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => TemporaryFiles.DeleteAll());
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => TemporaryFiles.DeleteAll());
         return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 
@@ -57,7 +63,7 @@ public static class CliRunner
     }
 
     static bool IsBadInput(Exception e) => e is UsageException or SafetensorsException or ModelFolderException
-        or ModelLoadException or ModelInputException or FileNotFoundException or DirectoryNotFoundException;
+        or ModelLoadException or ModelInputException or OutputPathException or FileNotFoundException or DirectoryNotFoundException;
 
     static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

@@ -26,12 +26,21 @@ public sealed class InputTensors(string path, SafetensorsFile file) : IDisposabl
         return [.. shape.Select(d => checked((int)d))];
     }
 
-    public Tensor Upload(IBackend backend, string name, int rank) => backend.Upload(file.ReadFloat32(name), Shape(name, rank));
+    public Tensor Upload(IBackend backend, string name, int rank)
+    {
+        var shape = Shape(name, rank);
+        return backend.Upload(Read(name, rank), shape);
+    }
 
+    /// <summary>The tensor as float32, refusing NaN and ∞ (they would pass through the model without a word).</summary>
     public float[] Read(string name, int rank)
     {
         Shape(name, rank);
-        return file.ReadFloat32(name);
+        var values = file.ReadFloat32(name);
+        int bad = System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude(values);
+        if (bad >= 0 && !float.IsFinite(values[bad]))
+            throw new UsageException($"{path}: tensor '{name}' holds a non-finite value ({values[bad]} at element {bad})");
+        return values;
     }
 
     public void Dispose() => file.Dispose();

@@ -4,16 +4,13 @@ using RasNative.Runtime.Tensors;
 
 namespace RasNative.Cli.Infrastructure;
 
-/// <summary>Collects named float32 results and writes them in one atomic safetensors write.</summary>
+/// <summary>Collects named results (small: a sample, latents) and writes them as one safetensors output of an <see cref="OutputSet"/>.</summary>
 public sealed class OutputFile
 {
     readonly List<TensorToWrite> tensors = [];
 
     public void Add(string name, float[] data, int[] shape) =>
         tensors.Add(TensorToWrite.F32(name, data, [.. shape.Select(d => (long)d)]));
-
-    public void Add(string name, long[] data, int[] shape) =>
-        tensors.Add(TensorToWrite.I64(name, data, [.. shape.Select(d => (long)d)]));
 
     public void Add(IBackend backend, string name, Tensor tensor)
     {
@@ -22,9 +19,6 @@ public sealed class OutputFile
         Add(name, data, tensor.Shape);
     }
 
-    public void Write(string path, IReadOnlyDictionary<string, string>? metadata = null)
-    {
-        AtomicFile.RequireFolder(path);
-        SafetensorsWriter.Write(path, tensors, metadata);
-    }
+    public void Write(OutputSet outputs, OutputSet.Output output, IReadOnlyDictionary<string, string> metadata) =>
+        outputs.Write(output, stream => SafetensorsWriter.Write(stream, tensors, metadata));
 }

@@ -4,7 +4,7 @@ namespace RasNative.Cli.Infrastructure;
 
 /// <summary>
 /// How often each patch was computed over a run (the paper's drop-count picture): one cell per patch, dark =
-/// rarely computed, bright = every step; written as PNG atomically.
+/// rarely computed, bright = every step; written as PNG.
 /// </summary>
 public sealed class PatchHeatmap(int rows, int columns)
 {
@@ -21,7 +21,7 @@ public sealed class PatchHeatmap(int rows, int columns)
             foreach (var patch in activePatches) computed[patch]++;
     }
 
-    public void WritePng(string path)
+    public void WritePng(Stream stream)
     {
         int width = columns * CellPixels, height = rows * CellPixels;
         var pixels = new byte[width * height * 3];
@@ -33,7 +33,7 @@ public sealed class PatchHeatmap(int rows, int columns)
                 int o = (y * width + x) * 3;
                 (pixels[o], pixels[o + 1], pixels[o + 2]) = (r, g, b);
             }
-        AtomicFile.Write(path, stream => new ImageWriter().WritePng(pixels, width, height, ColorComponents.RedGreenBlue, stream));
+        new ImageWriter().WritePng(pixels, width, height, ColorComponents.RedGreenBlue, stream);
     }
 
     // A dark-blue → yellow ramp: readable in print and for the common colour-vision deficiencies.

@@ -9,19 +9,18 @@ namespace RasNative.Cli.Infrastructure;
 /// </summary>
 public sealed class RasFlags
 {
-    public Option<double?> Ratio { get; } = new("--ras-ratio") { Description = "average share of patches computed on RAS steps, in (0, 1]; 1 = dense (default 0.5)" };
-    public Option<int?> Start { get; } = new("--ras-start") { Description = "first step that may be a RAS step (default 4)" };
-    public Option<int?> End { get; } = new("--ras-end") { Description = "last step that may be a RAS step (default: steps)" };
+    public Option<double?> Ratio { get; } = CliOptions.Number<double?>("--ras-ratio", "average share of patches computed on RAS steps, in (0, 1]; 1 = dense (default 0.5)", 0, 1, minExclusive: true);
+    public Option<int?> Start { get; } = CliOptions.Number<int?>("--ras-start", "first step that may be a RAS step (default 4)", 0);
+    public Option<int?> End { get; } = CliOptions.Number<int?>("--ras-end", "last step that may be a RAS step, at most --steps (default: steps)", 0);
     public Option<string?> Reset { get; } = new("--ras-reset") { Description = "dense error-reset steps, e.g. 12,20, or 'none' (default: 12/28 and 20/28 of the run)" };
-    public Option<string?> Metric { get; } = new("--ras-metric") { Description = "patch score: std | l2norm (default std)" };
-    public Option<double?> HighRatio { get; } = new("--ras-high-ratio") { Description = "share of skipped patches taken from the top scores (default 0.3)" };
-    public Option<double?> StarvationScale { get; } = new("--ras-starvation-scale") { Description = "starvation exponent scale (default 0.1, the value the official code uses)" };
-    public Option<int?> SkipNumStep { get; } = new("--ras-skip-num-step") { Description = "dynamic schedule: change of the skip count per stage (default 0)" };
-    public Option<int?> SkipNumStepLength { get; } = new("--ras-skip-num-step-length") { Description = "dynamic schedule: steps per stage; 0 = static (default 0)" };
+    public Option<string?> Metric { get; } = CliOptions.Choice<string?>("--ras-metric", "patch score (default std)", "std", "l2norm");
+    public Option<double?> HighRatio { get; } = CliOptions.Number<double?>("--ras-high-ratio", "share of skipped patches taken from the top scores, in [0, 1] (default 0.3)", 0, 1);
+    public Option<double?> StarvationScale { get; } = CliOptions.Number<double?>("--ras-starvation-scale", "starvation exponent scale, ≥ 0 (default 0.1, the value the official code uses)", 0, 1e6);
+    public Option<int?> SkipNumStep { get; } = CliOptions.Number<int?>("--ras-skip-num-step", "dynamic schedule: change of the skip count per stage (default 0)");
+    public Option<int?> SkipNumStepLength { get; } = CliOptions.Number<int?>("--ras-skip-num-step-length", "dynamic schedule: steps per stage; 0 = static (default 0)", 0);
 
     public void AddTo(Command command)
     {
-        Metric.AcceptOnlyFromAmong("std", "l2norm");
         foreach (var option in new Option[] { Ratio, Start, End, Reset, Metric, HighRatio, StarvationScale, SkipNumStep, SkipNumStepLength })
             command.Options.Add(option);
     }
@@ -43,9 +42,11 @@ public sealed class RasFlags
             SkipNumStep = parsed.GetValue(SkipNumStep) ?? defaults.SkipNumStep,
             SkipNumStepLength = parsed.GetValue(SkipNumStepLength) ?? defaults.SkipNumStepLength,
         };
-        if (!(options.SampleRatio > 0 && options.SampleRatio <= 1))
-            throw new UsageException($"--ras-ratio must be in (0, 1], got {options.SampleRatio}");
         if (options.SampleRatio == 1) return options;   // dense: the schedule is never read
+        if (parsed.GetValue(End) is { } end && end > steps)
+            throw new UsageException($"--ras-end {end}: past the last step (at most --steps {steps})");
+        if (parsed.GetValue(Start) is { } start && start >= steps)
+            throw new UsageException($"--ras-start {start}: no step left for RAS (must be below --steps {steps})");
         bool explicitRange = parsed.GetResult(Start) != null || parsed.GetResult(End) != null;
         if (explicitRange && options.EndStep < options.StartStep)
             throw new UsageException($"--ras-end ({options.EndStep}) must not be before --ras-start ({options.StartStep})");

@@ -3,7 +3,7 @@ using Spectre.Console;
 
 namespace RasNative.Cli.Infrastructure;
 
-/// <summary>A progress bar (step, it/s, active tokens) on a terminal; nothing when output is redirected.</summary>
+/// <summary>A progress bar (step, average it/s, active tokens) on a terminal; nothing when output is redirected.</summary>
 public static class StepProgress
 {
     public static T Run<T>(string title, int steps, Func<Action<StepReport>, T> work)
@@ -15,10 +15,12 @@ public static class StepProgress
             .Start(context =>
             {
                 var task = context.AddTask(title, maxValue: steps);
+                var total = TimeSpan.Zero;
                 result = work(report =>
                 {
                     int active = report.ActivePatches?.Length ?? report.Patches;
-                    double rate = 1.0 / Math.Max(report.Elapsed.TotalSeconds, 1e-9);
+                    total += report.Elapsed;
+                    double rate = (report.Step + 1) / Math.Max(total.TotalSeconds, 1e-9);   // the run's average, not the last step's
                     task.Description = $"{title} step {report.Step + 1}/{report.Steps} {rate:F2} it/s, {active}/{report.Patches} patches";
                     task.Increment(1);
                 });

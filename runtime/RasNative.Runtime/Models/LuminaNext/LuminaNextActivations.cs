@@ -11,36 +11,36 @@ namespace RasNative.Runtime.Models.LuminaNext;
 /// </summary>
 internal sealed class LuminaNextActivations
 {
-    public LuminaNextActivations(IBackend backend, TokenShape capacity, LuminaNextConfig cfg)
+    public LuminaNextActivations(ITensorAllocator backend, TokenShape capacity, LuminaNextConfig cfg)
     {
         Capacity = capacity;
         int b = capacity.Batch, n = capacity.ImageTokens, l = capacity.TextTokens, d = cfg.HiddenSize, p = cfg.PatchSize;
         int kv = cfg.KvHeads * cfg.HeadDim, e = LuminaNextTransformer.ConditioningWidth(cfg), inner = LuminaNextTransformer.FeedForwardInner(cfg);
-        Patches = backend.Allocate(b * n * cfg.InChannels * p * p);
-        RopeRows = backend.Allocate(n * cfg.HeadDim);
-        X = backend.Allocate(b * n * d);
-        NormX = backend.Allocate(b * n * d);
-        Q = backend.Allocate(b * n * d);
-        K = backend.Allocate(b * n * kv);
-        V = backend.Allocate(b * n * kv);
-        SelfAttention = backend.Allocate(b * n * d);
-        CrossAttention = backend.Allocate(b * n * d);
-        Projected = backend.Allocate(b * n * d);
-        FeedForwardGate = backend.Allocate(b * n * inner);
-        FeedForwardUp = backend.Allocate(b * n * inner);
-        NormCaption = backend.Allocate(b * l * cfg.CrossAttentionDim);
-        CaptionK = backend.Allocate(b * l * kv);
-        CaptionV = backend.Allocate(b * l * kv);
-        OutTokens = backend.Allocate(b * n * p * p * cfg.OutChannels);
-        TimestepProj = backend.Allocate(b * LuminaNextTransformer.TimestepFeatures);
-        Hidden = backend.Allocate(b * e);
-        TimestepEmb = backend.Allocate(b * e);
-        CaptionPooled = backend.Allocate(b * cfg.CrossAttentionDim);
-        CaptionEmb = backend.Allocate(b * e);
-        Temb = backend.Allocate(b * e);
-        TembSilu = backend.Allocate(b * e);
-        Emb = backend.Allocate(b * 4 * d);
-        EmbTanh = backend.Allocate(b * 4 * d);
+        Patches = backend.Allocate(checked(b * n * cfg.InChannels * p * p));
+        RopeRows = backend.Allocate(checked(n * cfg.HeadDim));
+        X = backend.Allocate(checked(b * n * d));
+        NormX = backend.Allocate(checked(b * n * d));
+        Q = backend.Allocate(checked(b * n * d));
+        K = backend.Allocate(checked(b * n * kv));
+        V = backend.Allocate(checked(b * n * kv));
+        SelfAttention = backend.Allocate(checked(b * n * d));
+        CrossAttention = backend.Allocate(checked(b * n * d));
+        Projected = backend.Allocate(checked(b * n * d));
+        FeedForwardGate = backend.Allocate(checked(b * n * inner));
+        FeedForwardUp = backend.Allocate(checked(b * n * inner));
+        NormCaption = backend.Allocate(checked(b * l * cfg.CrossAttentionDim));
+        CaptionK = backend.Allocate(checked(b * l * kv));
+        CaptionV = backend.Allocate(checked(b * l * kv));
+        OutTokens = backend.Allocate(checked(b * n * p * p * cfg.OutChannels));
+        TimestepProj = backend.Allocate(checked(b * LuminaNextTransformer.TimestepFeatures));
+        Hidden = backend.Allocate(checked(b * e));
+        TimestepEmb = backend.Allocate(checked(b * e));
+        CaptionPooled = backend.Allocate(checked(b * cfg.CrossAttentionDim));
+        CaptionEmb = backend.Allocate(checked(b * e));
+        Temb = backend.Allocate(checked(b * e));
+        TembSilu = backend.Allocate(checked(b * e));
+        Emb = backend.Allocate(checked(b * 4 * d));
+        EmbTanh = backend.Allocate(checked(b * 4 * d));
     }
 
     public TokenShape Capacity { get; }

@@ -121,6 +121,24 @@ public sealed partial class LuminaNextTransformer
         return arena;
     }
 
+    /// <summary>
+    /// Elements of the buffers a forward of <paramref name="shape"/> allocates: the activation arena and, for RAS
+    /// runs, the per-layer attn1 K/V caches; long.MaxValue when the shape does not even fit the arithmetic.
+    /// </summary>
+    public static long ActivationElements(LuminaNextConfig config, TokenShape shape, bool rasCache)
+    {
+        var plan = new MemoryPlan();
+        try
+        {
+            _ = new LuminaNextActivations(plan, shape, config);
+            return checked(plan.Elements + (rasCache ? 2L * config.NumLayers * shape.Batch * shape.ImageTokens * config.KvHeads * config.HeadDim : 0));
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue;
+        }
+    }
+
     /// <summary>Forgets the stored K/V cache (a new run starts from dense steps).</summary>
     public void ResetCache() => kvCache.Reset();
 

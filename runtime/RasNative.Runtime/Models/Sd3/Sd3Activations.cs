@@ -9,35 +9,35 @@ namespace RasNative.Runtime.Models.Sd3;
 /// </summary>
 internal sealed class Sd3Activations
 {
-    public Sd3Activations(IBackend backend, TokenShape capacity, int width, int patchFeatures, int outFeatures)
+    public Sd3Activations(ITensorAllocator backend, TokenShape capacity, int width, int patchFeatures, int outFeatures)
     {
         Capacity = capacity;
         int b = capacity.Batch, n = capacity.ImageTokens, l = capacity.TextTokens, d = width, rows = Math.Max(n, l);
-        Patches = backend.Allocate(b * n * patchFeatures);
-        X = backend.Allocate(b * n * d);
-        NormX = backend.Allocate(b * n * d);
-        NormX2 = backend.Allocate(b * n * d);
-        Q = backend.Allocate(b * n * d);
-        K = backend.Allocate(b * n * d);
-        V = backend.Allocate(b * n * d);
-        AttnImage = backend.Allocate(b * n * d);
-        Context = backend.Allocate(b * l * d);
-        NormContext = backend.Allocate(b * l * d);
-        ContextQ = backend.Allocate(b * l * d);
-        ContextK = backend.Allocate(b * l * d);
-        ContextV = backend.Allocate(b * l * d);
-        AttnContext = backend.Allocate(b * l * d);
-        Projected = backend.Allocate(b * rows * d);
-        FeedForwardHidden = backend.Allocate(b * rows * 4 * d);
-        OutTokens = backend.Allocate(b * n * outFeatures);
-        TimestepProj = backend.Allocate(b * Sd3Transformer.TimestepFeatures);
-        Hidden = backend.Allocate(b * d);
-        TimestepEmb = backend.Allocate(b * d);
-        PooledEmb = backend.Allocate(b * d);
-        Temb = backend.Allocate(b * d);
-        TembSilu = backend.Allocate(b * d);
-        Emb = backend.Allocate(b * 9 * d);
-        EmbContext = backend.Allocate(b * 6 * d);
+        Patches = backend.Allocate(checked(b * n * patchFeatures));
+        X = backend.Allocate(checked(b * n * d));
+        NormX = backend.Allocate(checked(b * n * d));
+        NormX2 = backend.Allocate(checked(b * n * d));
+        Q = backend.Allocate(checked(b * n * d));
+        K = backend.Allocate(checked(b * n * d));
+        V = backend.Allocate(checked(b * n * d));
+        AttnImage = backend.Allocate(checked(b * n * d));
+        Context = backend.Allocate(checked(b * l * d));
+        NormContext = backend.Allocate(checked(b * l * d));
+        ContextQ = backend.Allocate(checked(b * l * d));
+        ContextK = backend.Allocate(checked(b * l * d));
+        ContextV = backend.Allocate(checked(b * l * d));
+        AttnContext = backend.Allocate(checked(b * l * d));
+        Projected = backend.Allocate(checked(b * rows * d));
+        FeedForwardHidden = backend.Allocate(checked(b * rows * 4 * d));
+        OutTokens = backend.Allocate(checked(b * n * outFeatures));
+        TimestepProj = backend.Allocate(checked(b * Sd3Transformer.TimestepFeatures));
+        Hidden = backend.Allocate(checked(b * d));
+        TimestepEmb = backend.Allocate(checked(b * d));
+        PooledEmb = backend.Allocate(checked(b * d));
+        Temb = backend.Allocate(checked(b * d));
+        TembSilu = backend.Allocate(checked(b * d));
+        Emb = backend.Allocate(checked(b * 9 * d));
+        EmbContext = backend.Allocate(checked(b * 6 * d));
     }
 
     public TokenShape Capacity { get; }

@@ -90,6 +90,27 @@ public sealed partial class Sd3Transformer
         return arena;
     }
 
+    /// <summary>
+    /// Elements of the buffers a forward of <paramref name="shape"/> allocates: the activation arena and, for RAS
+    /// runs, the per-layer image K/V caches. Sized by the same code that allocates them; long.MaxValue when the
+    /// shape does not even fit the arithmetic.
+    /// </summary>
+    public static long ActivationElements(Sd3TransformerConfig config, TokenShape shape, bool rasCache)
+    {
+        int p = config.PatchSize;
+        var plan = new MemoryPlan();
+        try
+        {
+            _ = new Sd3Activations(plan, shape, config.InnerDim, config.InChannels * p * p, config.OutChannels * p * p);
+            long cacheSlots = config.NumLayers + config.DualAttentionLayers.Length;
+            return checked(plan.Elements + (rasCache ? 2 * cacheSlots * shape.Batch * shape.ImageTokens * config.InnerDim : 0));
+        }
+        catch (OverflowException)
+        {
+            return long.MaxValue;
+        }
+    }
+
     /// <summary>Forgets the stored K/V cache (a new run starts from dense steps).</summary>
     public void ResetCache() => kvCache.Reset();
 }

@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.Json;
+using RasNative.Cli.Infrastructure;
+using RasNative.Sampler.Generation;
+using RasNative.Sampler.Ras;
+
+namespace RasNative.Cli.Generation;
+
+/// <summary>
+/// The one record of how an image or latents file was made: written as the output safetensors' __metadata__
+/// and, in a PNG, as the `parameters` text chunk in the format AUTOMATIC1111's web UI writes (prompt line,
+/// "Negative prompt:" line, then "Key: value" pairs), which image viewers and web UIs read back.
+/// </summary>
+public sealed record GenerationParameters(
+    string Model,
+    string? Prompt,
+    string? NegativePrompt,
+    GenerationSettings Settings,
+    long? Seed,
+    int Width,
+    int Height,
+    string Backend,
+    string DType)
+{
+    public const string Sampler = "FlowMatch Euler";
+
+    /// <summary>The A1111 `parameters` text.</summary>
+    public string ToA1111()
+    {
+        var lines = new List<string>();
+        if (Prompt != null) lines.Add(Prompt);
+        if (!string.IsNullOrEmpty(NegativePrompt)) lines.Add("Negative prompt: " + NegativePrompt);
+        lines.Add(string.Join(", ", Pairs().Select(p => $"{p.Key}: {Quote(p.Value)}")));
+        return string.Join("\n", lines);
+    }
+
+    /// <summary>safetensors __metadata__: every field under a snake_case key, plus `parameters` = <see cref="ToA1111"/>.</summary>
+    public IReadOnlyDictionary<string, string> ToMetadata()
+    {
+        var ras = Settings.Ras;
+        var metadata = new Dictionary<string, string>
+        {
+            ["model"] = Model,
+            ["steps"] = Invariant(Settings.Steps),
+            ["guidance"] = Invariant(Settings.GuidanceScale),
+            ["shift"] = Invariant(Settings.Shift),
+            ["sampler"] = Sampler,
+            ["width"] = Invariant(Width),
+            ["height"] = Invariant(Height),
+            ["backend"] = Backend,
+            ["dtype"] = DType,
+            ["version"] = ProgramVersion.Text,
+            ["ras"] = RasText(ras),
+            ["parameters"] = ToA1111(),
+        };
+        if (Seed is { } seed) metadata["seed"] = Invariant(seed);
+        if (Prompt != null) metadata["prompt"] = Prompt;
+        if (NegativePrompt != null) metadata["negative_prompt"] = NegativePrompt;
+        return metadata;
+    }
+
+    IEnumerable<KeyValuePair<string, string>> Pairs()
+    {
+        yield return new("Steps", Invariant(Settings.Steps));
+        yield return new("Sampler", Sampler);
+        yield return new("CFG scale", Invariant(Settings.GuidanceScale));
+        if (Seed is { } seed) yield return new("Seed", Invariant(seed));
+        yield return new("Size", $"{Width}x{Height}");
+        yield return new("Model", Path.GetFileName(Model.TrimEnd('/', Path.DirectorySeparatorChar)));
+        yield return new("Shift", Invariant(Settings.Shift));
+        yield return new("RAS", RasText(Settings.Ras));
+        yield return new("Backend", $"{Backend} {DType}");
+        yield return new("Version", ProgramVersion.Text);
+    }
+
+    /// <summary>"off" for a dense run, else every setting that shapes the schedule and selection.</summary>
+    static string RasText(RasOptions ras) => ras.SampleRatio >= 1 ? "off" : string.Join(" ",
+        $"ratio={Invariant(ras.SampleRatio)}", $"start={ras.StartStep}", $"end={ras.EndStep}",
+        $"reset={(ras.ResetSteps.Count == 0 ? "none" : string.Join('/', ras.ResetSteps))}",
+        $"metric={(ras.Metric == RasMetric.L2Norm ? "l2norm" : "std")}", $"high_ratio={Invariant(ras.HighRatio)}",
+        $"starvation_scale={Invariant(ras.StarvationScale)}", $"skip_num_step={ras.SkipNumStep}", $"skip_num_step_length={ras.SkipNumStepLength}");
+
+    // As A1111 does: a value with a comma, colon or quote is written as a JSON string.
+    static string Quote(string value) => value.IndexOfAny([',', ':', '"', '\n']) < 0 ? value : JsonSerializer.Serialize(value);
+
+    static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+}
