@@ -98,7 +98,7 @@ public class GenerateCommandTests
         Assert.Equal(2, code);
         Assert.Contains(mentions, err);
         Assert.StartsWith("error: ", err);
-        Assert.Empty(Directory.GetFiles(temp.Path));
+        CliAssert.NothingWritten(temp.Path);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public static class GenerateCommand
                 ? new LuminaGeneration(folder, new LuminaPipelineOptions(parsed.GetValue(watershed), parsed.GetValue(proportional)))
                 : new Sd3Generation(folder);
             float guidanceScale = parsed.GetValue(guidance) ?? family.DefaultGuidance;
-            var (noise, shape, seedValue) = InitialNoise(parsed, latents, seed, width, height, family);
+            var (shape, seedValue) = LatentShape(parsed, latents, seed, width, height, family);
             int rows = shape[2] / family.PatchSize, columns = shape[3] / family.PatchSize;
             RequireStepsFit(stepCount, shape, rows * columns, traceOutput);
             var rasOptions = ras.Build(parsed, stepCount, rows * columns, family.DefaultRas(stepCount, rows * columns));
@@ -73,6 +73,9 @@ public static class GenerateCommand
                 parsed.GetValue(shift) ?? ModelLoader.SchedulerShift(folder, family.DefaultShift), rasOptions);
             bool cpu = parsed.GetValue(backendOptions.Backend) == "cpu";
             if (cpu) RequireHostFits(family, new TokenShape(settings.UsesGuidance ? 2 : 1, rows * columns, textTokens), rasOptions.SampleRatio < 1);
+            var noise = seedValue is { } s
+                ? TorchRandn.Randn(new TorchGenerator((ulong)s), shape.Aggregate(1L, (a, b) => a * b))
+                : ReadLatents(parsed.GetValue(latents)!);
 
             using var backend = backendOptions.Create(parsed);
             using var traceFile = traceOutput == null ? null : new SafetensorsStreamWriter(traceOutput.Target);
@@ -111,7 +114,8 @@ public static class GenerateCommand
         return command;
     }
 
-    static (float[] Noise, int[] Shape, long? Seed) InitialNoise(ParseResult parsed, Option<string?> latents, Option<long?> seed,
+    /// <summary>The latent shape from --latents, or from --seed with --width/--height (the noise itself is drawn after the memory checks).</summary>
+    static (int[] Shape, long? Seed) LatentShape(ParseResult parsed, Option<string?> latents, Option<long?> seed,
         Option<int?> width, Option<int?> height, IGenerationModel family)
     {
         string? latentsPath = parsed.GetValue(latents);
@@ -126,16 +130,20 @@ public static class GenerateCommand
                 throw new UsageException($"{latentsPath}: tensor 'latents' has shape [{string.Join(", ", shape)}], expected [1, {family.InChannels}, H, W]");
             if (shape[2] % family.PatchSize != 0 || shape[3] % family.PatchSize != 0)
                 throw new UsageException($"{latentsPath}: latent {shape[2]}x{shape[3]} is not a multiple of patch_size {family.PatchSize}");
-            return (file.Read("latents", 4), shape, null);
+            return (shape, null);
         }
         int pixelsWide = parsed.GetValue(width) ?? throw new UsageException("--seed needs --width and --height (pixels)");
         int pixelsHigh = parsed.GetValue(height) ?? throw new UsageException("--seed needs --width and --height (pixels)");
         int multiple = VaeScale * family.PatchSize;
         if (pixelsWide % multiple != 0 || pixelsHigh % multiple != 0)
             throw new UsageException($"--width {pixelsWide} / --height {pixelsHigh}: each must be a multiple of {multiple} (8 · patch_size)");
-        int[] latentShape = [1, family.InChannels, pixelsHigh / VaeScale, pixelsWide / VaeScale];
-        var noise = TorchRandn.Randn(new TorchGenerator((ulong)seedValue!.Value), latentShape.Aggregate(1L, (a, b) => a * b));
-        return (noise, latentShape, seedValue);
+        return ([1, family.InChannels, pixelsHigh / VaeScale, pixelsWide / VaeScale], seedValue);
+    }
+
+    static float[] ReadLatents(string path)
+    {
+        using var file = InputTensors.Open(path);
+        return file.Read("latents", 4);
     }
 
     /// <summary>Refuses a step count whose per-step host state, or trace file, cannot fit (before the RAS plan is built).</summary>
@@ -152,9 +160,9 @@ public static class GenerateCommand
     /// <summary>The CPU backend keeps float32 weights, the forward arena and the RAS caches in host memory.</summary>
     static void RequireHostFits(IGenerationModel family, TokenShape tokens, bool ras)
     {
+        string what = $"generating {tokens.ImageTokens} patches × batch {tokens.Batch} on the cpu backend";
         long activations = family.ActivationElements(tokens, ras);
-        MemoryBudget.Require($"generating {tokens.ImageTokens} patches × batch {tokens.Batch} on the cpu backend",
-            [("weights", 4 * family.ParameterCount()), ("activations", activations == long.MaxValue ? long.MaxValue : 4 * activations)],
-            MemoryBudget.AvailableHostBytes(), "host memory");
+        if (activations == long.MaxValue) throw new UsageException($"{what}: one activation buffer would exceed {int.MaxValue} elements; use a smaller image");
+        MemoryBudget.Require(what, [("weights", 4 * family.ParameterCount()), ("activations", 4 * activations)], MemoryBudget.AvailableHostBytes(), "host memory");
     }
 }

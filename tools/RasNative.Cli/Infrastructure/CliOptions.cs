@@ -11,21 +11,18 @@ namespace RasNative.Cli.Infrastructure;
 /// </summary>
 public static class CliOptions
 {
-    /// <summary>A number option (int, long, float, double, or nullable) within [min, max]; exclusive bounds by flag.</summary>
+    /// <summary>A number option (int, long, float, double, or nullable) within [min, max]; exclusive lower bound by flag.</summary>
     public static Option<T> Number<T>(string name, string description, double min = double.MinValue, double max = double.MaxValue,
         bool minExclusive = false, Func<ArgumentResult, T>? defaultValue = null)
     {
-        var option = new Option<T>(name) { Description = description, CustomParser = result => Parse<T>(result, name) };
+        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        // The type's own limits bound the range, so an integer flag never overflows on conversion.
+        (min, max) = type == typeof(int) ? (Math.Max(min, int.MinValue), Math.Min(max, int.MaxValue))
+            : type == typeof(long) ? (Math.Max(min, long.MinValue), Math.Min(max, long.MaxValue))
+            : type == typeof(float) ? (Math.Max(min, float.MinValue), Math.Min(max, float.MaxValue))
+            : (min, max);
+        var option = new Option<T>(name) { Description = description, CustomParser = result => Parse<T>(result, name, type, min, max, minExclusive) };
         if (defaultValue != null) option.DefaultValueFactory = defaultValue;
-        option.Validators.Add(result =>
-        {
-            if (result.Implicit || result.Tokens.Count == 0) return;
-            var value = result.GetValueOrDefault<T>();
-            if (value is null) return;
-            double v = Convert.ToDouble(value, CultureInfo.InvariantCulture);
-            bool aboveMin = minExclusive ? v > min : v >= min;
-            if (!aboveMin || v > max) result.AddError($"{name}: must be {RangeText(min, max, minExclusive)}, got {Show(v)}");
-        });
         return option;
     }
 
@@ -42,7 +39,7 @@ public static class CliOptions
         return option;
     }
 
-    static T Parse<T>(ArgumentResult result, string name)
+    static T Parse<T>(ArgumentResult result, string name, Type type, double min, double max, bool minExclusive)
     {
         if (result.Tokens.Count != 1)
         {
@@ -50,38 +47,39 @@ public static class CliOptions
             return default!;
         }
         string text = result.Tokens[0].Value;
-        var type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
-        if (type == typeof(int)) return Integer<int, T>(result, name, text);
-        if (type == typeof(long)) return Integer<long, T>(result, name, text);
-        if (type == typeof(float))
+        bool integer = type == typeof(int) || type == typeof(long);
+        // Integers parse exactly (BigInteger), reals as double; "NaN", "Infinity" and "1e39" (∞ as a float) are not finite.
+        double value;
+        BigInteger whole = default;
+        if (integer && BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out whole)) value = (double)whole;
+        else if (!integer && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real)
+            && double.IsFinite(type == typeof(float) ? (float)real : real)) value = real;
+        else
         {
-            // float.Parse turns "1e39" into ∞: reject anything whose float value is not finite.
-            if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float f) && float.IsFinite(f)) return (T)(object)f;
-            result.AddError($"{name}: '{text}' is not a finite number");
+            result.AddError($"{name}: '{text}' is not {(integer ? "a whole number" : "a finite number")}");
             return default!;
         }
-        if (type == typeof(double))
+        bool inRange = integer
+            ? whole >= BigInteger.Max(new BigInteger(min), type == typeof(int) ? int.MinValue : long.MinValue) + (minExclusive ? 1 : 0)
+              && whole <= BigInteger.Min(new BigInteger(max), type == typeof(int) ? int.MaxValue : long.MaxValue)
+            : (minExclusive ? value > min : value >= min) && value <= max;
+        if (!inRange)
         {
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) && double.IsFinite(d)) return (T)(object)d;
-            result.AddError($"{name}: '{text}' is not a finite number");
+            result.AddError($"{name}: must be {RangeText(min, max, minExclusive, type)}, got {text}");
             return default!;
         }
-        throw new NotSupportedException($"{name}: no number parser for {type.Name}");
+        return type == typeof(int) ? (T)(object)(int)value
+            : type == typeof(long) ? (T)(object)(long)whole
+            : type == typeof(float) ? (T)(object)(float)value
+            : type == typeof(double) ? (T)(object)value
+            : throw new NotSupportedException($"{name}: no number parser for {type.Name}");
     }
 
-    static T Integer<TInt, T>(ArgumentResult result, string name, string text) where TInt : IBinaryInteger<TInt>, IMinMaxValue<TInt>
+    static string RangeText(double min, double max, bool minExclusive, Type type)
     {
-        if (TInt.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)) return (T)(object)value;
-        result.AddError(BigInteger.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
-            ? $"{name}: {text} is out of range ({TInt.MinValue} to {TInt.MaxValue})"
-            : $"{name}: '{text}' is not a whole number");
-        return default!;
-    }
-
-    static string RangeText(double min, double max, bool minExclusive)
-    {
-        string lower = min == double.MinValue ? "" : $"{(minExclusive ? ">" : "≥")} {Show(min)}";
-        string upper = max == double.MaxValue ? "" : $"≤ {Show(max)}";
+        bool unbounded(double bound) => Math.Abs(bound) >= (type == typeof(int) ? int.MaxValue : type == typeof(long) ? long.MaxValue : type == typeof(float) ? float.MaxValue : double.MaxValue);
+        string lower = unbounded(min) ? "" : $"{(minExclusive ? ">" : "≥")} {Show(min)}";
+        string upper = unbounded(max) ? "" : $"≤ {Show(max)}";
         return lower.Length > 0 && upper.Length > 0 ? $"{lower} and {upper}" : lower + upper;
     }
 

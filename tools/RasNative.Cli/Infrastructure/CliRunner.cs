@@ -24,11 +24,18 @@ public static class CliRunner
             Console.Error.WriteLine("error: " + OneLine(string.Join("; ", parsed.Errors.Select(WithOptionName).Distinct())));
             return BadInput;
         }
-        // An interrupted run leaves no temp files (outputs can be gigabytes); the signal then ends the process as usual.
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => TemporaryFiles.DeleteAll());
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => TemporaryFiles.DeleteAll());
-        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => TemporaryFiles.DeleteAll());
+        // An interrupted run leaves no temp files (outputs can be gigabytes) and exits with the shell's 128 + signal
+        // number, never with .NET's graceful-shutdown 0 that would read as success.
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => Interrupted(2));
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Interrupted(15));
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, _ => Interrupted(1));
         return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+
+    static void Interrupted(int signal)
+    {
+        TemporaryFiles.DeleteAll();
+        Environment.Exit(128 + signal);
     }
 
     /// <summary>Wraps a command body so every failure maps to the contract above.</summary>

@@ -8,9 +8,17 @@ namespace RasNative.Cli.Infrastructure;
 /// </summary>
 public static class MemoryBudget
 {
-    /// <summary>Host memory the run may still take: MemAvailable (page cache counts as free), else the GC's limit.</summary>
+    /// <summary>Overrides the detected host memory (bytes, or with a K/M/G suffix), e.g. to leave room on a shared machine.</summary>
+    public const string HostMemoryVariable = "RASNATIVE_HOST_MEMORY";
+
+    /// <summary>
+    /// Host memory the run may still take: $RASNATIVE_HOST_MEMORY when set, else MemAvailable (page cache counts
+    /// as free), else the GC's limit.
+    /// </summary>
     public static long AvailableHostBytes()
     {
+        if (Environment.GetEnvironmentVariable(HostMemoryVariable) is { Length: > 0 } given)
+            return ParseBytes(given) ?? throw new UsageException($"{HostMemoryVariable}='{given}': expected a byte count such as 8G or 512M");
         try
         {
             foreach (var line in File.ReadLines("/proc/meminfo"))
@@ -33,6 +41,14 @@ public static class MemoryBudget
         if (total <= available) return;
         throw new UsageException($"{what} needs about {Bytes(total)} ({string.Join(" + ", parts.Where(p => p.Bytes > 0).Select(p => $"{p.Part} {Bytes(p.Bytes)}"))}), " +
             $"but only {Bytes(available)} of {where} is available");
+    }
+
+    static long? ParseBytes(string text)
+    {
+        long unit = char.ToUpperInvariant(text[^1]) switch { 'K' => 1L << 10, 'M' => 1L << 20, 'G' => 1L << 30, 'T' => 1L << 40, _ => 1 };
+        var digits = unit == 1 ? text : text[..^1];
+        return long.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out long value) && value > 0 && value <= long.MaxValue / unit
+            ? value * unit : null;
     }
 
     /// <summary>Free bytes on the file system holding <paramref name="path"/>'s folder.</summary>
