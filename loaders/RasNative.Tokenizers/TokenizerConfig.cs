@@ -15,8 +15,14 @@ sealed class TokenizerConfig
     public const string SpecialTokensMapFileName = "special_tokens_map.json";
 
     /// <summary>A special token as written in the files, before its id is known.</summary>
-    public sealed record TokenSpec(string Content, bool IsAddedTokenObject, bool LStrip, bool RStrip)
+    /// <param name="Source">The file that set it; null for a tokenizer class default.</param>
+    public sealed record TokenSpec(string Content, bool IsAddedTokenObject, bool LStrip, bool RStrip, string? Source = null)
     {
+        public static TokenSpec Default(string content) => new(content, false, false, false);
+
+        /// <summary>Where an error about this token should point: its file, else the vocabulary it was looked up in.</summary>
+        public string Origin(string vocabularyPath) => Source ?? vocabularyPath;
+
         /// <summary>transformers 4.32: plain strings strip both neighbours, AddedTokens only as flagged.</summary>
         public SpecialToken WithId(int id) =>
             IsAddedTokenObject ? new SpecialToken(Content, id, LStrip, RStrip) : new SpecialToken(Content, id, true, true);
@@ -69,9 +75,9 @@ sealed class TokenizerConfig
 
     static TokenSpec ParseToken(JsonElement value, string key, string path)
     {
-        if (value.ValueKind == JsonValueKind.String) return new TokenSpec(value.GetString()!, false, false, false);
+        if (value.ValueKind == JsonValueKind.String) return new TokenSpec(value.GetString()!, false, false, false, path);
         if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
-            return new TokenSpec(content.GetString()!, true, Flag(value, "lstrip", key, path), Flag(value, "rstrip", key, path));
+            return new TokenSpec(content.GetString()!, true, Flag(value, "lstrip", key, path), Flag(value, "rstrip", key, path), path);
         throw new ModelFolderException($"{path}: '{key}' must be a token string or an AddedToken object with a string 'content'");
     }
 

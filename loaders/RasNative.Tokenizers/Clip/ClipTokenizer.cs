@@ -44,14 +44,14 @@ public sealed class ClipTokenizer
         var paths = TokenizerFiles.Require(folder, "CLIP", TokenizerFiles.ClipVocab, TokenizerFiles.ClipMerges);
         var config = TokenizerConfig.Read(folder);
         // CLIPTokenizer wraps bos/eos/unk given as strings in AddedToken(lstrip=False, rstrip=False); pad stays as given.
-        var bos = AsAddedToken(config.Token("bos_token") ?? new("<|startoftext|>", false, false, false));
-        var eos = AsAddedToken(config.Token("eos_token") ?? new("<|endoftext|>", false, false, false));
-        var unk = AsAddedToken(config.Token("unk_token") ?? new("<|endoftext|>", false, false, false));
-        var pad = config.Token("pad_token") ?? new("<|endoftext|>", false, false, false);
+        var bos = AsAddedToken(config.Token("bos_token") ?? TokenizerConfig.TokenSpec.Default("<|startoftext|>"));
+        var eos = AsAddedToken(config.Token("eos_token") ?? TokenizerConfig.TokenSpec.Default("<|endoftext|>"));
+        var unk = AsAddedToken(config.Token("unk_token") ?? TokenizerConfig.TokenSpec.Default("<|endoftext|>"));
+        var pad = config.Token("pad_token") ?? TokenizerConfig.TokenSpec.Default("<|endoftext|>");
         var bpe = ClipBpe.Load(paths[0], paths[1], unk.Content);
         int Id(TokenizerConfig.TokenSpec token) => bpe.TryGetId(token.Content, out int id)
             ? id
-            : throw new ModelFolderException($"{paths[0]}: special token '{token.Content}' is not in the vocabulary");
+            : throw new ModelFolderException($"{token.Origin(paths[0])}: special token '{token.Content}' is not in {paths[0]}");
         var specials = new List<SpecialToken> { bos.WithId(Id(bos)), eos.WithId(Id(eos)), unk.WithId(Id(unk)), pad.WithId(Id(pad)) };
         specials.AddRange((config.AdditionalSpecialTokens ?? []).Select(t => t.WithId(Id(t))));
         int maxLength = config.Integer("model_max_length") ?? DefaultMaxLength;

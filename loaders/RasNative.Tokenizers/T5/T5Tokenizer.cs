@@ -57,17 +57,17 @@ public sealed partial class T5Tokenizer
         var config = TokenizerConfig.Read(folder);
         string configPath = Path.Combine(folder, TokenizerConfig.ConfigFileName);
         int extraIds = config.Integer("extra_ids") ?? DefaultExtraIds;
-        var eos = config.Token("eos_token") ?? new("</s>", false, false, false);
-        var unk = config.Token("unk_token") ?? new("<unk>", false, false, false);
-        var pad = config.Token("pad_token") ?? new("<pad>", false, false, false);
+        var eos = config.Token("eos_token") ?? TokenizerConfig.TokenSpec.Default("</s>");
+        var unk = config.Token("unk_token") ?? TokenizerConfig.TokenSpec.Default("<unk>");
+        var pad = config.Token("pad_token") ?? TokenizerConfig.TokenSpec.Default("<pad>");
         var additional = config.AdditionalSpecialTokens
-            ?? Enumerable.Range(0, extraIds).Select(k => new TokenizerConfig.TokenSpec($"<extra_id_{k}>", false, false, false)).ToArray();
+            ?? Enumerable.Range(0, extraIds).Select(k => TokenizerConfig.TokenSpec.Default($"<extra_id_{k}>")).ToArray();
         int extraIdTokens = additional.Select(t => t.Content).Where(t => t.Contains("extra_id", StringComparison.Ordinal)).Distinct().Count();
         if (extraIds > 0 && extraIdTokens != extraIds)
             throw new ModelFolderException($"{configPath}: extra_ids is {extraIds} but additional_special_tokens holds {extraIdTokens} <extra_id_k> tokens");
         int PieceId(TokenizerConfig.TokenSpec token) => processor.PieceToId(token.Content) is var id && (id != processor.UnknownId || token == unk)
             ? id
-            : throw new ModelFolderException($"{modelPath}: special token '{token.Content}' is not a piece of the model");
+            : throw new ModelFolderException($"{token.Origin(modelPath)}: special token '{token.Content}' is not a piece of {modelPath}");
         int eosId = PieceId(eos), padId = PieceId(pad);
         PieceId(unk);
         return new T5Tokenizer(processor, extraIds, new[] { eos, unk, pad }.Concat(additional), eosId, padId);
