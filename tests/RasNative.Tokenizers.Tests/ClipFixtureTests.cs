@@ -49,4 +49,18 @@ public sealed class ClipFixtureTests
         Assert.Equal((812, 813, 0, 77), (clipG.BosId, clipG.EosId, clipG.PadId, clipG.ModelMaxLength));
         Assert.Equal(814, clipL.VocabSize);
     }
+
+    /// <summary>What diffusers' truncation warning shows: the text of the ids cut off (prompt 20, 283 tokens).</summary>
+    [Fact]
+    public void Decode_gives_the_truncated_text()
+    {
+        var tokenizer = Tokenizer("pipeline", "tokenizer");
+        var result = tokenizer.Encode(TokenizerCases.Prompt(20));
+        var removed = result.UntruncatedIds.AsSpan(76, result.UntruncatedIds.Length - 77);
+
+        Assert.True(result.Truncated);
+        Assert.Equal("a photo of a cat", tokenizer.Decode(tokenizer.Encode("A photo of a cat").UntruncatedIds.AsSpan(1..^1)));
+        Assert.EndsWith("broken clock, shiny armor, soft light, the end", TokenizerCases.Prompt(20));
+        Assert.EndsWith("broken clock, shiny armor, soft light, the end", tokenizer.Decode(removed));
+    }
 }

@@ -54,4 +54,14 @@ public sealed class T5FixtureTests
         var sentinels = tokenizer.Encode("<extra_id_0> a <extra_id_99></s>", 8);
         Assert.Equal([319, 4, 220, 1, 0, 0, 0, 0], sentinels.Ids);
     }
+
+    [Fact]
+    public void Decode_gives_the_text_of_the_pieces()
+    {
+        var tokenizer = FromPipeline.Value;
+        var result = tokenizer.Encode(TokenizerCases.Prompt(2), 16);
+
+        Assert.True(result.Truncated);
+        Assert.Equal("an astronaut riding a horse on mars, highly detailed, 4k", tokenizer.Decode(result.UntruncatedIds.AsSpan(0, 30)));
+    }
 }

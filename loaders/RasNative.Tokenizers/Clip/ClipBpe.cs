@@ -63,7 +63,8 @@ sealed class ClipBpe
             Add(token.Value, tokens, ids);
     }
 
-    /// <summary>The text of some ids, for messages: byte symbols decoded, word ends as spaces.</summary>
+    /// <summary>The text of some ids, for messages: byte symbols decoded, word ends as spaces, then transformers'
+    /// clean_up_tokenization (no space before . ? ! , and English contractions).</summary>
     public string Decode(ReadOnlySpan<int> ids)
     {
         var symbols = new StringBuilder();
@@ -76,8 +77,12 @@ sealed class ClipBpe
             if (ByteSymbols.TryGetByte(c, out byte b)) bytes.Add(b);
             else bytes.AddRange(Encoding.UTF8.GetBytes(c.ToString()));
         }
-        return Encoding.UTF8.GetString(bytes.ToArray()).Trim();
+        return CleanUpTokenization(Encoding.UTF8.GetString(bytes.ToArray()).Trim());
     }
+
+    static string CleanUpTokenization(string text) => text.Replace(" .", ".").Replace(" ?", "?").Replace(" !", "!")
+        .Replace(" ,", ",").Replace(" ' ", "'").Replace(" n't", "n't").Replace(" 'm", "'m").Replace(" 's", "'s")
+        .Replace(" 've", "'ve").Replace(" 're", "'re");
 
     void Add(string token, List<string> tokens, List<int> ids)
     {
