@@ -69,7 +69,6 @@ public sealed partial class T5Tokenizer
             ? id
             : throw new ModelFolderException($"{token.Origin(modelPath)}: special token '{token.Content}' is not a piece of {modelPath}");
         int eosId = PieceId(eos), padId = PieceId(pad);
-        PieceId(unk);
         return new T5Tokenizer(processor, extraIds, new[] { eos, unk, pad }.Concat(additional), eosId, padId);
     }
 
