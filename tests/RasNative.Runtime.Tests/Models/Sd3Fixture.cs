@@ -1,4 +1,5 @@
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models.Sd3;
 using RasNative.Tests;
@@ -10,9 +11,7 @@ internal static class Sd3Fixture
 {
     public static Sd3Transformer LoadModel(string folderPath, IBackend backend)
     {
-        var folder = ModelFolder.Resolve(folderPath);
-        using var weights = folder.OpenWeights();
-        return Sd3Transformer.Load(weights, Sd3TransformerConfig.FromJson(folder.ConfigJson, folder.ConfigPath), backend);
+        return Sd3Transformer.Load(ModelSource.Open(folderPath).Get(PipelineComponent.Transformer), backend);
     }
 
     public static string ModelPath(string model) => FixturePaths.Get("sd3", model);
