@@ -19,15 +19,19 @@ internal static class ComponentFolder
             config.TryGetProperty("_class_name", out _) ? "diffusers names" : "transformers names");
     }
 
-    /// <summary>diffusers configs name their class in "_class_name", transformers configs in "architectures".</summary>
-    public static void RequireClassName(JsonElement config, string configPath)
-    {
-        bool diffusers = config.TryGetProperty("_class_name", out var name) && name.ValueKind == JsonValueKind.String;
-        bool transformers = config.TryGetProperty("architectures", out var list) && list.ValueKind == JsonValueKind.Array
-            && list.GetArrayLength() > 0 && list[0].ValueKind == JsonValueKind.String;
-        if (!diffusers && !transformers)
-            throw new ModelFolderException($"{configPath}: key '_class_name' must be a string naming the model class (or 'architectures' a list naming it)");
-    }
+    /// <summary>
+    /// What the config says the model is: diffusers' "_class_name", else transformers' "architectures"[0], else its
+    /// "model_type" (transformers configs written without architectures); null when it says nothing.
+    /// </summary>
+    public static string? Identify(JsonElement config) =>
+        config.TryGetProperty("_class_name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString()
+        : config.TryGetProperty("architectures", out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0
+          && list[0].ValueKind == JsonValueKind.String ? list[0].GetString()
+        : config.TryGetProperty("model_type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString()
+        : null;
+
+    public static string RequireClassName(JsonElement config, string configPath) =>
+        Identify(config) ?? throw new ModelFolderException($"{configPath}: key '_class_name' must be a string naming the model class (or 'architectures' / 'model_type' name it)");
 
     static JsonElement EmptyObject() => JsonDocument.Parse("{}").RootElement.Clone();
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace RasNative.Loaders.ModelSources;
 
 /// <summary>
@@ -19,14 +17,12 @@ internal sealed class ComponentFolderLayout : IComponentLayout
         this.folder = folder;
         var configPath = Path.Combine(folder, ConfigFileName);
         var config = JsonFile.ReadObject(configPath, message => new ModelFolderException(message));
-        ComponentFolder.RequireClassName(config, configPath);
-        className = config.TryGetProperty("_class_name", out var name) && name.ValueKind == JsonValueKind.String
-            ? name.GetString()! : config.GetProperty("architectures")[0].GetString()!;
+        className = ComponentFolder.RequireClassName(config, configPath);
         serves = className switch
         {
             "AutoencoderKL" => [PipelineComponent.Vae],
-            "CLIPTextModel" or "CLIPTextModelWithProjection" => [PipelineComponent.TextEncoder, PipelineComponent.TextEncoder2],
-            "T5EncoderModel" => [PipelineComponent.TextEncoder3],
+            "CLIPTextModel" or "CLIPTextModelWithProjection" or "clip_text_model" => [PipelineComponent.TextEncoder, PipelineComponent.TextEncoder2],
+            "T5EncoderModel" or "t5" => [PipelineComponent.TextEncoder3],
             _ => [PipelineComponent.Transformer],
         };
     }

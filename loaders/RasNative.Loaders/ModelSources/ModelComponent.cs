@@ -43,12 +43,8 @@ public sealed class ModelComponent
     /// <summary>The config's path, or how it was inferred; names the config in messages.</summary>
     public string ConfigSource { get; }
 
-    /// <summary>diffusers' "_class_name", else transformers' "architectures"[0], else null.</summary>
-    public string? ClassName =>
-        Config.TryGetProperty("_class_name", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString()
-        : Config.TryGetProperty("architectures", out var list) && list.ValueKind == JsonValueKind.Array && list.GetArrayLength() > 0
-          && list[0].ValueKind == JsonValueKind.String ? list[0].GetString()
-        : null;
+    /// <summary>diffusers' "_class_name", else transformers' "architectures"[0], else its "model_type", else null.</summary>
+    public string? ClassName => ComponentFolder.Identify(Config);
 
     public bool HasWeights => openWeights != null;
 
