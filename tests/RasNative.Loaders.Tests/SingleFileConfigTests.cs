@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using RasNative.Loaders.ModelSources;
+using RasNative.Tests;
 using Xunit;
 using static RasNative.Loaders.Tests.SingleFileFixtures;
 

@@ -16,6 +16,11 @@ internal static class Sd3Fixture
 
     public static string ModelPath(string model) => FixturePaths.Get("sd3", model);
 
+    /// <summary>The same model from fixtures/sd3-single-file (Stability's layout), with the folder's config.json (head dim 8).</summary>
+    public static Sd3Transformer LoadSingleFile(string model, IBackend backend) =>
+        Sd3Transformer.Load(ModelSource.Open(FixturePaths.Get("sd3-single-file", model + ".safetensors"),
+            new ModelSourceOptions { TransformerConfig = Path.Combine(ModelPath(model), "config.json") }).Get(PipelineComponent.Transformer), backend);
+
     public static Sd3Inputs LoadInputs(SafetensorsFile file, IBackend backend) => new(
         Upload(file, "hidden_states", backend),
         Upload(file, "encoder_hidden_states", backend),
