@@ -22,17 +22,8 @@ static class SingleFileFixtures
         Vae = Pipeline,
     });
 
-    /// <summary>Writes <paramref name="source"/>'s tensors (F32), renamed and filtered by <paramref name="rename"/> (null drops the tensor).</summary>
-    public static void Rewrite(string source, string target, Func<string, string?> rename, IEnumerable<TensorToWrite>? extra = null)
-    {
-        using var file = SafetensorsFile.Open(source);
-        var tensors = file.Tensors
-            .Select(t => (Info: t, Name: rename(t.Name)))
-            .Where(t => t.Name != null)
-            .Select(t => TensorToWrite.F32(t.Name!, file.ReadFloat32(t.Info.Name), t.Info.Shape))
-            .Concat(extra ?? []);
-        SafetensorsWriter.Write(target, tensors);
-    }
+    public static void Rewrite(string source, string target, Func<string, string?> rename, IEnumerable<TensorToWrite>? extra = null) =>
+        CheckpointRewriter.Rewrite(source, target, rename, extra);
 
     /// <summary>The same names, dtypes, shapes and bits (ReadFloat32 of F32 data is a plain copy, so bits compare exactly).</summary>
     public static void AssertBitIdentical(ITensorSource expected, ITensorSource actual, string what)
