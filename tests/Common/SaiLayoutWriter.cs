@@ -62,7 +62,8 @@ public static partial class SaiLayoutWriter
         })];
     }
 
-    static (string Name, int Part, bool Swap) SaiName(string name, int lastBlock)
+    /// <summary>The SAI key of a diffusers key, which third of a fused qkv it is (or -1), and whether its halves swap.</summary>
+    public static (string Name, int Part, bool Swap) SaiName(string name, int lastBlock)
     {
         if (name == "pos_embed.pos_embed") return ("pos_embed", -1, false);
         foreach (var (diffusers, sai) in TopLevel)

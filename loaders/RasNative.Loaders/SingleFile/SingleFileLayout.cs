@@ -41,8 +41,11 @@ internal sealed class SingleFileLayout : IComponentLayout
     public static SingleFileLayout Open(string path)
     {
         using var file = SafetensorsFile.Open(path);
-        return new SingleFileLayout(path, file.Tensors);
+        return FromHeader(path, file.Tensors);
     }
+
+    /// <summary>The layout of a header alone (components and configs; opening weights needs the file).</summary>
+    internal static SingleFileLayout FromHeader(string path, IReadOnlyList<TensorInfo> tensors) => new(path, tensors);
 
     public CheckpointDialect Dialect { get; }
 
