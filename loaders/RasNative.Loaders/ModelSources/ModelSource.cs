@@ -17,7 +17,6 @@ public sealed class ModelSource
 
     ModelSource(string path, IComponentLayout layout, ModelSourceOptions options)
     {
-        Path = path;
         this.layout = layout;
         this.options = options;
         textEncoders = options.TextEncoders == null ? null : Open(options.TextEncoders);
@@ -32,15 +31,12 @@ public sealed class ModelSource
         options ??= new ModelSourceOptions();
         if (File.Exists(path)) return new ModelSource(path, SingleFileLayout.Open(path), options);
         if (!Directory.Exists(path)) throw new ModelFolderException($"{path}: model file or folder not found");
-        if (File.Exists(System.IO.Path.Combine(path, PipelineFolderLayout.IndexFileName))) return new ModelSource(path, new PipelineFolderLayout(path), options);
+        if (File.Exists(Path.Combine(path, PipelineFolderLayout.IndexFileName))) return new ModelSource(path, new PipelineFolderLayout(path), options);
         if (ComponentFolderLayout.Recognise(path)) return new ModelSource(path, new ComponentFolderLayout(path), options);
         if (PipelineFolderLayout.Recognise(path)) return new ModelSource(path, new PipelineFolderLayout(path), options);
         throw new ModelFolderException($"{path}: not a model folder (neither config.json nor {PipelineFolderLayout.IndexFileName} found, " +
             $"nor any of the subfolders {string.Join(", ", Enum.GetValues<PipelineComponent>().Select(c => c.SubfolderName() + "/"))})");
     }
-
-    /// <summary>The path given to <see cref="Open"/>.</summary>
-    public string Path { get; }
 
     public CheckpointDialect Dialect => layout.Dialect;
 

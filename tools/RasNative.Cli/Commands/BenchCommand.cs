@@ -131,10 +131,10 @@ public static class BenchCommand
         if (ModelLoader.IsLumina(transformer))
         {
             var config = ModelLoader.LuminaConfig(transformer);
-            return new LuminaWorkload(backend, config, ModelLoader.LoadLumina(transformer, config, backend), null, inputsPath, shape);
+            return new LuminaWorkload(backend, config, LuminaNextTransformer.Load(transformer, backend), null, inputsPath, shape);
         }
         var sd3Config = ModelLoader.Sd3Config(transformer);
-        return new Sd3Workload(backend, sd3Config, ModelLoader.LoadSd3(transformer, sd3Config, backend), null, inputsPath, shape);
+        return new Sd3Workload(backend, sd3Config, Sd3Transformer.Load(transformer, backend), null, inputsPath, shape);
     }
 
     static Dictionary<string, double> OpMilliseconds(ProfilingBackend backend) => new()

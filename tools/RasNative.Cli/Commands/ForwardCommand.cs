@@ -57,7 +57,7 @@ public static class ForwardCommand
 
     static Tensor ForwardSd3(ModelComponent component, InputTensors file, IBackend backend, IActivationObserver? observer)
     {
-        var transformer = ModelLoader.LoadSd3(component, ModelLoader.Sd3Config(component), backend);
+        var transformer = Sd3Transformer.Load(component, backend);
         var latent = file.Upload(backend, "hidden_states", 4);
         var request = new Sd3Inputs(latent, file.Upload(backend, "encoder_hidden_states", 3),
             file.Upload(backend, "pooled_projections", 2), file.Read("timestep", 1));
@@ -69,7 +69,7 @@ public static class ForwardCommand
     static Tensor ForwardLumina(ModelComponent component, InputTensors file, IBackend backend, IActivationObserver? observer,
         (LuminaRopeScaling Rope, int? BaseSequenceLength) options)
     {
-        var transformer = ModelLoader.LoadLumina(component, ModelLoader.LuminaConfig(component), backend);
+        var transformer = LuminaNextTransformer.Load(component, backend);
         var latent = file.Upload(backend, "hidden_states", 4);
         var request = new LuminaNextInputs(latent, file.Read("timestep", 1), file.Upload(backend, "encoder_hidden_states", 3),
             file.Upload(backend, "encoder_mask", 2), options.Rope, options.BaseSequenceLength);

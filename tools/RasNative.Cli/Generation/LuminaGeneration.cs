@@ -2,6 +2,7 @@ using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
 using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
+using RasNative.Runtime.Models.LuminaNext;
 using RasNative.Sampler.Generation;
 using RasNative.Sampler.Ras;
 
@@ -43,6 +44,6 @@ public sealed class LuminaGeneration(ModelComponent transformer, LuminaPipelineO
     }
 
     public float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep) =>
-        new LuminaSampler(ModelLoader.LoadLumina(transformer, config, backend), backend)
+        new LuminaSampler(LuminaNextTransformer.Load(transformer, backend), backend)
             .Run(noise, latentShape, text ?? throw new InvalidOperationException("conditioning not read"), settings, options, onStep);
 }

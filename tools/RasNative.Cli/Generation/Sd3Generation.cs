@@ -2,6 +2,7 @@ using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
 using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
+using RasNative.Runtime.Models.Sd3;
 using RasNative.Sampler.Generation;
 using RasNative.Sampler.Ras;
 
@@ -41,6 +42,6 @@ public sealed class Sd3Generation(ModelComponent transformer) : IGenerationModel
     }
 
     public float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep) =>
-        new Sd3Sampler(ModelLoader.LoadSd3(transformer, config, backend), backend)
+        new Sd3Sampler(Sd3Transformer.Load(transformer, backend), backend)
             .Run(noise, latentShape, text ?? throw new InvalidOperationException("conditioning not read"), settings, onStep);
 }

@@ -1,12 +1,9 @@
 using RasNative.Loaders;
 using RasNative.Loaders.ModelSources;
-using RasNative.Runtime.Backends;
-using RasNative.Runtime.Models.LuminaNext;
-using RasNative.Runtime.Models.Sd3;
 
 namespace RasNative.Cli.Infrastructure;
 
-/// <summary>Takes the transformer out of a --model source and builds the model its config's _class_name names.</summary>
+/// <summary>Takes the transformer out of a --model source; its config's _class_name tells the model family.</summary>
 public static class ModelLoader
 {
     public const string Sd3ClassName = Sd3TransformerConfig.ClassName;
@@ -29,19 +26,7 @@ public static class ModelLoader
         ? Sd3TransformerConfig.FromJson(transformer.Config, transformer.ConfigSource)
         : throw new UsageException($"{transformer.ConfigSource}: unsupported model class '{transformer.ClassName}' here (supported: {Sd3ClassName})");
 
-    public static Sd3Transformer LoadSd3(ModelComponent transformer, Sd3TransformerConfig config, IBackend backend)
-    {
-        using var weights = transformer.OpenWeights();
-        return Sd3Transformer.Load(weights, config, backend);
-    }
-
     public static LuminaNextConfig LuminaConfig(ModelComponent transformer) => LuminaNextConfig.FromJson(transformer.Config, transformer.ConfigSource);
-
-    public static LuminaNextTransformer LoadLumina(ModelComponent transformer, LuminaNextConfig config, IBackend backend)
-    {
-        using var weights = transformer.OpenWeights();
-        return LuminaNextTransformer.Load(weights, config, backend);
-    }
 
     /// <summary>The scheduler shift: the pipeline's scheduler config, else the model family's default (single files carry none).</summary>
     public static double SchedulerShift(ModelSource source, double modelDefault) =>
