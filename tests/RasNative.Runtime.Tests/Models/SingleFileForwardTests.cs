@@ -35,6 +35,22 @@ public class SingleFileForwardTests
     }
 
     [Fact]
+    public void AllInOneTransformerReproducesThePipelinesFirstStep()
+    {
+        // fixtures/sd3-pipeline case_1, step 00 teacher-forced: batch [negative ; prompt] at t = 1000 (README bound 2e-5 + 1e-5·|ref|).
+        using var backend = new CpuBackend();
+        string pipeline = FixturePaths.Get("sd3-pipeline", "sd3-pipeline-tiny");
+        var model = Sd3Transformer.Load(ModelSource.Open(FixturePaths.Get("sd3-single-file", "sd3-pipeline-tiny_incl_clips_t5xxlfp32.safetensors"),
+            new ModelSourceOptions { TransformerConfig = Path.Combine(pipeline, "transformer", "config.json") }).Get(PipelineComponent.Transformer), backend);
+        using var run = SafetensorsFile.Open(FixturePaths.Get("sd3-pipeline", "case_1.safetensors"));
+        var latents = run.ReadFloat32("latents_init");
+        float[] Pair(string name) => [.. run.ReadFloat32("negative_" + name), .. run.ReadFloat32(name)];
+        var inputs = new Sd3Inputs(backend.Upload([.. latents, .. latents], [2, 16, 16, 16]), backend.Upload(Pair("prompt_embeds"), [2, 93, 96]),
+            backend.Upload(Pair("pooled_prompt_embeds"), [2, 40]), [run.ReadFloat32("timesteps")[0], run.ReadFloat32("timesteps")[0]]);
+        Closeness.AssertClose(run.ReadFloat32("step00.noise_pred"), Sd3Fixture.Run(model, backend, inputs), 2e-5, 1e-5, "case_1 step00.noise_pred");
+    }
+
+    [Fact]
     public void AReleasedWidthFileNeedsNoConfig()
     {
         // 64-wide heads, as every released SD3 / SD3.5: the config comes whole from the shapes (but sample_size, 128 as released).
