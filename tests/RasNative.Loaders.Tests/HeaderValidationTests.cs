@@ -1,4 +1,5 @@
 using System.Text;
+using RasNative.Tests;
 using Xunit;
 
 namespace RasNative.Loaders.Tests;

@@ -23,7 +23,7 @@ public static class BenchCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "model folder, or random:<preset> (" + string.Join(", ", ModelPresets.Names) + ")", Required = true };
+        var model = new ModelOptions(ModelOptions.ModelDescription + ", or random:<preset> (" + string.Join(", ", ModelPresets.Names) + ")");
         var inputs = new Option<string?>("--inputs") { Description = "forward inputs (hidden_states, encoder_hidden_states, pooled_projections, timestep); default random" };
         var width = new Option<int?>("--width") { Description = "image width in pixels (latent = width / 8; default sample_size · 8)" };
         var height = new Option<int?>("--height") { Description = "image height in pixels" };
@@ -36,7 +36,8 @@ public static class BenchCommand
         var ras = new RasFlags();
         var backendOptions = new BackendOptions();
         var command = new Command("bench", "Measure forward and sampling speed.");
-        foreach (var option in new Option[] { model, inputs, width, height, batch, textLength, steps, repeat, json, save })
+        model.AddTo(command);
+        foreach (var option in new Option[] { inputs, width, height, batch, textLength, steps, repeat, json, save })
             command.Options.Add(option);
         ras.AddTo(command);
         backendOptions.AddTo(command);
@@ -45,13 +46,13 @@ public static class BenchCommand
         {
             int repeats = parsed.GetValue(repeat), batchSize = parsed.GetValue(batch), text = parsed.GetValue(textLength);
             if (repeats < 1 || batchSize < 1 || text < 1) throw new UsageException("--repeat, --batch and --text-len must be at least 1");
-            string modelArg = parsed.GetValue(model)!;
+            string modelArg = parsed.GetValue(model.Model)!;
             string? saveDir = parsed.GetValue(save);
             var progress = new BenchProgress();
 
             using var backend = new ProfilingBackend(backendOptions.Create(parsed));
             progress.Say("loading " + modelArg);
-            var work = Load(modelArg, backend, inputsPath: parsed.GetValue(inputs),
+            var work = Load(parsed, model, backend, inputsPath: parsed.GetValue(inputs),
                 new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)), keepWeights: saveDir != null);
             if (saveDir != null) work.Save(saveDir);
 
@@ -110,10 +111,12 @@ public static class BenchCommand
         return command;
     }
 
-    static IBenchWorkload Load(string modelArg, ProfilingBackend backend, string? inputsPath, BenchShape shape, bool keepWeights)
+    static IBenchWorkload Load(ParseResult parsed, ModelOptions model, ProfilingBackend backend, string? inputsPath, BenchShape shape, bool keepWeights)
     {
+        string modelArg = parsed.GetValue(model.Model)!;
         if (ModelPresets.IsPreset(modelArg))
         {
+            if (parsed.GetValue(model.Config) != null) throw new UsageException($"--config: {modelArg} is a preset with its own config");
             switch (ModelPresets.Get(modelArg))
             {
                 case Sd3TransformerConfig sd3:
@@ -124,14 +127,14 @@ public static class BenchCommand
                     return new LuminaWorkload(backend, lumina, LuminaNextTransformer.Load(luminaWeights, lumina, backend), luminaWeights, inputsPath, shape);
             }
         }
-        var folder = ModelLoader.Resolve(modelArg);
-        if (ModelLoader.IsLumina(folder))
+        var transformer = ModelLoader.Transformer(model.Open(parsed));
+        if (ModelLoader.IsLumina(transformer))
         {
-            var config = ModelLoader.LuminaConfig(folder);
-            return new LuminaWorkload(backend, config, ModelLoader.LoadLumina(folder, config, backend), null, inputsPath, shape);
+            var config = ModelLoader.LuminaConfig(transformer);
+            return new LuminaWorkload(backend, config, LuminaNextTransformer.Load(transformer, backend), null, inputsPath, shape);
         }
-        var sd3Config = ModelLoader.Sd3Config(folder);
-        return new Sd3Workload(backend, sd3Config, ModelLoader.LoadSd3(folder, sd3Config, backend), null, inputsPath, shape);
+        var sd3Config = ModelLoader.Sd3Config(transformer);
+        return new Sd3Workload(backend, sd3Config, Sd3Transformer.Load(transformer, backend), null, inputsPath, shape);
     }
 
     static Dictionary<string, double> OpMilliseconds(ProfilingBackend backend) => new()

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using RasNative.Cli.Generation;
 using RasNative.Cli.Infrastructure;
-using RasNative.Loaders;
 using RasNative.Sampler.Generation;
 using RasNative.Sampler.Random;
 
@@ -14,7 +13,7 @@ public static class GenerateCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "transformer folder or diffusers pipeline folder", Required = true };
+        var model = new ModelOptions();
         var embeddings = new Option<string>("--embeddings") { Description = "the pipeline's prompt tensors (SD3: prompt_embeds, pooled_prompt_embeds and negatives; Lumina: prompt_embeds, prompt_attention_mask and negatives)", Required = true };
         var steps = new Option<int>("--steps") { Description = "sampler steps", DefaultValueFactory = _ => 28 };
         var guidance = new Option<float?>("--guidance") { Description = "classifier-free guidance scale; > 1 needs the negative embeddings (default: SD3 7, Lumina 4)" };
@@ -31,7 +30,8 @@ public static class GenerateCommand
         var ras = new RasFlags();
         var backendOptions = new BackendOptions();
         var command = new Command("generate", "Denoise from text embeddings with FlowMatch Euler, CFG and Region-Adaptive Sampling.");
-        foreach (var option in new Option[] { model, embeddings, steps, guidance, latents, seed, width, height, shift, watershed, proportional, output, trace, heatmap })
+        model.AddTo(command);
+        foreach (var option in new Option[] { embeddings, steps, guidance, latents, seed, width, height, shift, watershed, proportional, output, trace, heatmap })
             command.Options.Add(option);
         ras.AddTo(command);
         backendOptions.AddTo(command);
@@ -44,10 +44,11 @@ public static class GenerateCommand
             string? tracePath = parsed.GetValue(trace), heatmapPath = parsed.GetValue(heatmap);
             foreach (var path in new[] { outputPath, tracePath, heatmapPath }.OfType<string>()) AtomicFile.RequireFolder(path);
 
-            var folder = ModelLoader.Resolve(parsed.GetValue(model)!);
-            IGenerationModel family = ModelLoader.IsLumina(folder)
-                ? new LuminaGeneration(folder, new LuminaPipelineOptions(parsed.GetValue(watershed), parsed.GetValue(proportional)))
-                : new Sd3Generation(folder);
+            var source = model.Open(parsed);
+            var transformer = ModelLoader.Transformer(source);
+            IGenerationModel family = ModelLoader.IsLumina(transformer)
+                ? new LuminaGeneration(transformer, new LuminaPipelineOptions(parsed.GetValue(watershed), parsed.GetValue(proportional)))
+                : new Sd3Generation(transformer);
             float guidanceScale = parsed.GetValue(guidance) ?? family.DefaultGuidance;
             var (noise, shape) = InitialNoise(parsed, latents, seed, width, height, family);
             int rows = shape[2] / family.PatchSize, columns = shape[3] / family.PatchSize;
@@ -55,7 +56,7 @@ public static class GenerateCommand
             using (var embeddingFile = InputTensors.Open(parsed.GetValue(embeddings)!))
                 family.ReadConditioning(embeddingFile, guidanceScale);
             var settings = new GenerationSettings(stepCount, guidanceScale,
-                parsed.GetValue(shift) ?? ModelLoader.SchedulerShift(folder, family.DefaultShift), rasOptions);
+                parsed.GetValue(shift) ?? ModelLoader.SchedulerShift(source, family.DefaultShift), rasOptions);
 
             using var backend = backendOptions.Create(parsed);
             var traceFile = tracePath == null ? null : new OutputFile();

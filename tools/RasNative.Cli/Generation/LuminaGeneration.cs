@@ -1,6 +1,8 @@
 using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
+using RasNative.Runtime.Models.LuminaNext;
 using RasNative.Sampler.Generation;
 using RasNative.Sampler.Ras;
 
@@ -10,9 +12,9 @@ namespace RasNative.Cli.Generation;
 /// LuminaText2ImgPipeline: prompt embeddings with attention masks, batch [prompt ; negative], guidance 4 on the
 /// first three channels, shift 1 (diffusers' scheduler default), its RoPE watershed and proportional attention.
 /// </summary>
-public sealed class LuminaGeneration(ModelFolder folder, LuminaPipelineOptions options) : IGenerationModel
+public sealed class LuminaGeneration(ModelComponent transformer, LuminaPipelineOptions options) : IGenerationModel
 {
-    readonly LuminaNextConfig config = ModelLoader.LuminaConfig(folder);
+    readonly LuminaNextConfig config = ModelLoader.LuminaConfig(transformer);
     LuminaConditioning? text;
 
     public int InChannels => config.InChannels;
@@ -42,6 +44,6 @@ public sealed class LuminaGeneration(ModelFolder folder, LuminaPipelineOptions o
     }
 
     public float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep) =>
-        new LuminaSampler(ModelLoader.LoadLumina(folder, config, backend), backend)
+        new LuminaSampler(LuminaNextTransformer.Load(transformer, backend), backend)
             .Run(noise, latentShape, text ?? throw new InvalidOperationException("conditioning not read"), settings, options, onStep);
 }

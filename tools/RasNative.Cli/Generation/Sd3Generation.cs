@@ -1,15 +1,17 @@
 using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
+using RasNative.Runtime.Models.Sd3;
 using RasNative.Sampler.Generation;
 using RasNative.Sampler.Ras;
 
 namespace RasNative.Cli.Generation;
 
 /// <summary>StableDiffusion3Pipeline: prompt/pooled embeddings, CFG batch [negative ; prompt], shift 3.</summary>
-public sealed class Sd3Generation(ModelFolder folder) : IGenerationModel
+public sealed class Sd3Generation(ModelComponent transformer) : IGenerationModel
 {
-    readonly Sd3TransformerConfig config = ModelLoader.Sd3Config(folder);
+    readonly Sd3TransformerConfig config = ModelLoader.Sd3Config(transformer);
     TextConditioning? text;
 
     public int InChannels => config.InChannels;
@@ -40,6 +42,6 @@ public sealed class Sd3Generation(ModelFolder folder) : IGenerationModel
     }
 
     public float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep) =>
-        new Sd3Sampler(ModelLoader.LoadSd3(folder, config, backend), backend)
+        new Sd3Sampler(Sd3Transformer.Load(transformer, backend), backend)
             .Run(noise, latentShape, text ?? throw new InvalidOperationException("conditioning not read"), settings, onStep);
 }

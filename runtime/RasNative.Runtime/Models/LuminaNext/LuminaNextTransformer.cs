@@ -1,4 +1,5 @@
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models.Sd3;
 using RasNative.Runtime.Tensors;
@@ -58,6 +59,14 @@ public sealed partial class LuminaNextTransformer
 
     public static LuminaNextTransformer Load(ITensorSource checkpoint, LuminaNextConfig config, IBackend backend) =>
         Load(new CheckpointWeights(checkpoint), config, backend);
+
+    /// <summary>The transformer component of a <see cref="ModelSource"/>.</summary>
+    public static LuminaNextTransformer Load(ModelComponent transformer, IBackend backend)
+    {
+        var config = LuminaNextConfig.FromJson(transformer.Config, transformer.ConfigSource);
+        using var weights = transformer.OpenWeights();
+        return Load(weights, config, backend);
+    }
 
     public static LuminaNextTransformer Load(IWeightSource weights, LuminaNextConfig config, IBackend backend) =>
         new(backend, config, LuminaNextWeights.Bind(new WeightBinder(weights, backend), config));

@@ -1,4 +1,5 @@
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
@@ -41,6 +42,14 @@ public sealed partial class Sd3Transformer
 
     public static Sd3Transformer Load(ITensorSource checkpoint, Sd3TransformerConfig config, IBackend backend) =>
         Load(new CheckpointWeights(checkpoint), config, backend);
+
+    /// <summary>The transformer component of a <see cref="ModelSource"/>, whatever layout it was stored in.</summary>
+    public static Sd3Transformer Load(ModelComponent transformer, IBackend backend)
+    {
+        var config = Sd3TransformerConfig.FromJson(transformer.Config, transformer.ConfigSource);
+        using var weights = transformer.OpenWeights();
+        return Load(weights, config, backend);
+    }
 
     public static Sd3Transformer Load(IWeightSource weights, Sd3TransformerConfig config, IBackend backend) =>
         new(backend, config, Sd3Weights.Bind(new WeightBinder(weights, backend), config));
