@@ -54,7 +54,7 @@ public static class FloatConversions
 
     // Branch-free half→single (F. Giesen's "half_to_float_fast"): rebias the exponent, fix up Inf/NaN,
     // and renormalise subnormals by a float subtraction (exact).
-    static Vector256<float> WidenedHalfToSingle(Vector256<uint> half)
+    internal static Vector256<float> WidenedHalfToSingle(Vector256<uint> half)
     {
         var shiftedExponentMask = Vector256.Create(0x7C00u << 13);
         var magnitude = Vector256.ShiftLeft(half & Vector256.Create(0x7FFFu), 13);
