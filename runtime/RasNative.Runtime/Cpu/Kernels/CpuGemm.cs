@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using RasNative.Loaders;
 
 namespace RasNative.Runtime.Cpu.Kernels;
 
@@ -9,6 +10,9 @@ namespace RasNative.Runtime.Cpu.Kernels;
 /// against each weight panel slice (L1-resident). x is not packed: the micro-kernel broadcasts straight from
 /// six x rows, which measured as fast as packing at these depths and much faster for a few hundred rows, where
 /// repacking per task dominated. Bias and activation are applied as the last slice's tiles leave the registers.
+/// Weights held narrower than float32 are widened one panel slice at a time (KC × 2W elements, exactly, see
+/// <see cref="FloatFormats.Widen"/>) into this thread's scratch, which the micro-kernel then reads for all of the
+/// block's rows; it sees the same floats in the same order as with float32 weights, so results are bit-identical.
 /// </summary>
 public static unsafe class CpuGemm
 {
@@ -45,6 +49,9 @@ public static unsafe class CpuGemm
             Y = y,
             Panels = w.Panels,
             Bias = w.Bias,
+            Storage = w.Storage,
+            ElementSize = w.ElementSize,
+            Scale = w.Scale,
             M = m,
             N = w.N,
             K = w.K,
@@ -70,7 +77,11 @@ public static unsafe class CpuGemm
 
     struct LinearJob
     {
-        public float* X, Y, Panels, Bias;
+        public float* X, Y, Bias;
+        public byte* Panels;
+        public DType Storage;
+        public int ElementSize;
+        public float Scale;
         public int M, N, K, KC, PanelCount, NBlocks;
         public GemmEpilogue Epilogue;
     }
@@ -88,6 +99,7 @@ public static unsafe class CpuGemm
         int rows = Math.Min(MC, job->M - i0);
         int nBlock = task % job->NBlocks;
         int p0 = nBlock * job->PanelCount / job->NBlocks, p1 = (nBlock + 1) * job->PanelCount / job->NBlocks;
+        float* widened = job->Storage == DType.F32 ? null : ThreadScratch.WidenedPanel(job->KC * width);
 
         for (int k0 = 0; k0 < k; k0 += job->KC)
         {
@@ -98,7 +110,8 @@ public static unsafe class CpuGemm
             {
                 int n0 = p * width;
                 int cols = Math.Min(width, n - n0);
-                float* b = job->Panels + ((long)p * k + k0) * width;
+                byte* stored = job->Panels + ((long)p * k + k0) * width * job->ElementSize;
+                float* b = widened == null ? (float*)stored : Widen(job, stored, kc * width, widened);
                 float* c = job->Y + (long)i0 * n + n0;
                 var store = new TileStore(k0 > 0, last && job->Bias != null ? job->Bias + n0 : null, last ? job->Epilogue : GemmEpilogue.None);
                 if (cols == width)
@@ -107,6 +120,13 @@ public static unsafe class CpuGemm
                     EdgeColumns<TS, TV>(rows, cols, a, k, b, kc, c, n, store);
             }
         }
+    }
+
+    /// <summary>One panel slice of <paramref name="count"/> stored elements → float32 (decode, then the per-tensor scale).</summary>
+    static float* Widen(LinearJob* job, byte* stored, int count, float* destination)
+    {
+        FloatFormats.Widen(job->Storage, new ReadOnlySpan<byte>(stored, count * job->ElementSize), job->Scale, new Span<float>(destination, count));
+        return destination;
     }
 
     /// <summary>The last panel's partial columns go through a full-width scratch tile, so the kernel never writes past y.</summary>

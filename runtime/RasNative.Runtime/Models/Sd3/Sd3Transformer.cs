@@ -42,8 +42,14 @@ public sealed partial class Sd3Transformer
     public static Sd3Transformer Load(ITensorSource checkpoint, Sd3TransformerConfig config, IBackend backend) =>
         Load(new CheckpointWeights(checkpoint), config, backend);
 
-    public static Sd3Transformer Load(IWeightSource weights, Sd3TransformerConfig config, IBackend backend) =>
-        new(backend, config, Sd3Weights.Bind(new WeightBinder(weights, backend), config));
+    public static Sd3Transformer Load(IWeightSource weights, Sd3TransformerConfig config, IBackend backend)
+    {
+        var binder = new WeightBinder(weights, backend);
+        return new(backend, config, Sd3Weights.Bind(binder, config)) { WeightBytes = binder.BytesHeld };
+    }
+
+    /// <summary>Backend memory the parameters hold (Linear weights in their stored width).</summary>
+    public long WeightBytes { get; private init; }
 
     /// <summary>
     /// output [B, C_out, H, W] ← the velocity. With <paramref name="activePatches"/> only those patches
