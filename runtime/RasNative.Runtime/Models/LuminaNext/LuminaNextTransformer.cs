@@ -68,6 +68,9 @@ public sealed partial class LuminaNextTransformer
     /// <summary>Backend memory the parameters hold (Linear weights in their stored width).</summary>
     public long WeightBytes { get; private init; }
 
+    /// <summary>The bound parameters (their formats and sizes).</summary>
+    public LuminaNextWeights Weights => weights;
+
     /// <summary>
     /// output [B, C_out, H, W] ← the model output (learn_sigma: 2C channels). With <paramref name="activePatches"/>
     /// only those patches (row-major ids of the H/p × W/p grid, in the given order) go through the layers and only

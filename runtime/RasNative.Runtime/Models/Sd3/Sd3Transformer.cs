@@ -51,6 +51,9 @@ public sealed partial class Sd3Transformer
     /// <summary>Backend memory the parameters hold (Linear weights in their stored width).</summary>
     public long WeightBytes { get; private init; }
 
+    /// <summary>The bound parameters (their formats and sizes).</summary>
+    public Sd3Weights Weights => weights;
+
     /// <summary>
     /// output [B, C_out, H, W] ← the velocity. With <paramref name="activePatches"/> only those patches
     /// (row-major ids of the H/p × W/p grid, in the given order) go through the blocks and only their pixels of
