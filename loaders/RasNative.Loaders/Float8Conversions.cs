@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace RasNative.Loaders;
 
 /// <summary>
@@ -8,9 +6,9 @@ namespace RasNative.Loaders;
 /// </summary>
 public static unsafe class Float8Conversions
 {
-    const float E4M3SubnormalStep = 1f / 512;      // 2^-9: e = 0 codes are m·2^-9
-    const uint E4M3ExponentRebias = 120u << 23;      // float32 bias 127 − e4m3 bias 7, in the exponent field
-    const uint QuietNaN = 0x7FC00000;
+    internal const float E4M3SubnormalStep = 1f / 512;      // 2^-9: e = 0 codes are m·2^-9
+    internal const uint E4M3ExponentRebias = 120u << 23;      // float32 bias 127 − e4m3 bias 7, in the exponent field
+    internal const uint QuietNaN = 0x7FC00000;
 
     /// <summary>float8_e4m3fn: s eeee mmm, bias 7; e = 0: ±m/8·2^-6; S.1111.111 = NaN; no infinities (max ±448).</summary>
     public static float E4M3ToSingle(byte code)
@@ -57,51 +55,18 @@ public static unsafe class Float8Conversions
     public static void E4M3ToSingle(ReadOnlySpan<byte> source, Span<float> destination)
     {
         CheckLengths(source, destination);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i <= source.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
-            {
-                var (lower, upper) = Vector256.Widen(Vector256.Create(source.Slice(i, Vector256<byte>.Count)));
-                WidenAndStore(lower, destination.Slice(i), &DecodeE4M3);
-                WidenAndStore(upper, destination.Slice(i + Vector256<ushort>.Count), &DecodeE4M3);
-            }
-        for (; i < source.Length; i++) destination[i] = E4M3ToSingle(source[i]);
+        fixed (byte* s = source)
+        fixed (float* d = destination)
+            WideningKernels.Widen8<WideningKernels.E4M3>(s, d, source.Length, 1f);
     }
 
     public static void E5M2ToSingle(ReadOnlySpan<byte> source, Span<float> destination)
     {
         CheckLengths(source, destination);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i <= source.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
-            {
-                var (lower, upper) = Vector256.Widen(Vector256.Create(source.Slice(i, Vector256<byte>.Count)));
-                WidenAndStore(lower, destination.Slice(i), &DecodeE5M2);
-                WidenAndStore(upper, destination.Slice(i + Vector256<ushort>.Count), &DecodeE5M2);
-            }
-        for (; i < source.Length; i++) destination[i] = E5M2ToSingle(source[i]);
+        fixed (byte* s = source)
+        fixed (float* d = destination)
+            WideningKernels.Widen8<WideningKernels.E5M2>(s, d, source.Length, 1f);
     }
-
-    static unsafe void WidenAndStore(Vector256<ushort> codes, Span<float> destination, delegate*<Vector256<uint>, Vector256<float>> decode)
-    {
-        var (lower, upper) = Vector256.Widen(codes);
-        decode(lower).CopyTo(destination);
-        decode(upper).CopyTo(destination.Slice(Vector256<uint>.Count));
-    }
-
-    // Normal codes by integer rebiasing; subnormals as m·2^-9 from an exact int → float conversion, so no float
-    // operation ever sees a denormal operand (slow microcode on some x86 cores).
-    static Vector256<float> DecodeE4M3(Vector256<uint> code)
-    {
-        var magnitude = code & Vector256.Create(0x7Fu);
-        var normal = Vector256.ShiftLeft(magnitude, 20) + Vector256.Create(E4M3ExponentRebias);
-        var subnormal = Vector256.ConvertToSingle((code & Vector256.Create(7u)).AsInt32()) * Vector256.Create(E4M3SubnormalStep);
-        var result = Vector256.ConditionalSelect(Vector256.LessThan(magnitude, Vector256.Create(8u)), subnormal.AsUInt32(), normal);
-        result = Vector256.ConditionalSelect(Vector256.Equals(magnitude, Vector256.Create(0x7Fu)), Vector256.Create(QuietNaN), result);
-        return (result | Vector256.ShiftLeft(code & Vector256.Create(0x80u), 24)).AsSingle();
-    }
-
-    static Vector256<float> DecodeE5M2(Vector256<uint> code) => FloatConversions.WidenedHalfToSingle(Vector256.ShiftLeft(code, 8));
 
     static void CheckLengths(ReadOnlySpan<byte> source, Span<float> destination)
     {

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace RasNative.Loaders;
 
@@ -11,33 +10,30 @@ namespace RasNative.Loaders;
 public static class FloatFormats
 {
     /// <summary>destination[i] = decode(raw[i]) · scale; <paramref name="raw"/> holds exactly destination.Length elements.</summary>
-    public static void Widen(DType format, ReadOnlySpan<byte> raw, float scale, Span<float> destination)
+    public static unsafe void Widen(DType format, ReadOnlySpan<byte> raw, float scale, Span<float> destination)
     {
         if (raw.Length != (long)destination.Length * format.ElementSize())
             throw new ArgumentException($"{raw.Length} bytes of {format} for {destination.Length} values", nameof(raw));
-        switch (format)
+        fixed (byte* source = raw)
+        fixed (float* target = destination)
         {
-            case DType.F32: MemoryMarshal.Cast<byte, float>(raw).CopyTo(destination); break;
-            case DType.F16: FloatConversions.HalfToSingle(MemoryMarshal.Cast<byte, ushort>(raw), destination); break;
-            case DType.BF16: FloatConversions.BFloat16ToSingle(MemoryMarshal.Cast<byte, ushort>(raw), destination); break;
-            case DType.F8_E4M3: Float8Conversions.E4M3ToSingle(raw, destination); break;
-            case DType.F8_E5M2: Float8Conversions.E5M2ToSingle(raw, destination); break;
-            case DType.F64:
-                var doubles = MemoryMarshal.Cast<byte, double>(raw);
-                for (int i = 0; i < doubles.Length; i++) destination[i] = (float)doubles[i];
-                break;
-            default: throw new ArgumentException($"{format} is not a floating-point format", nameof(format));
+            int n = destination.Length;
+            switch (format)
+            {
+                case DType.F16: WideningKernels.Widen16<WideningKernels.Half>((ushort*)source, target, n, scale); break;
+                case DType.BF16: WideningKernels.Widen16<WideningKernels.BFloat16>((ushort*)source, target, n, scale); break;
+                case DType.F8_E4M3: WideningKernels.Widen8<WideningKernels.E4M3>(source, target, n, scale); break;
+                case DType.F8_E5M2: WideningKernels.Widen8<WideningKernels.E5M2>(source, target, n, scale); break;
+                case DType.F32:
+                    if (scale == 1f) new ReadOnlySpan<float>(source, n).CopyTo(destination);
+                    else for (int i = 0; i < n; i++) target[i] = ((float*)source)[i] * scale;
+                    break;
+                case DType.F64:
+                    for (int i = 0; i < n; i++) target[i] = (float)((double*)source)[i] * scale;
+                    break;
+                default: throw new ArgumentException($"{format} is not a floating-point format", nameof(format));
+            }
         }
-        if (scale != 1f) Scale(destination, scale);
-    }
-
-    static void Scale(Span<float> values, float scale)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-            for (; i <= values.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-                (Vector256.Create(values.Slice(i, Vector256<float>.Count)) * scale).CopyTo(values.Slice(i));
-        for (; i < values.Length; i++) values[i] *= scale;
     }
 
     /// <summary>float32 values in <paramref name="format"/>'s bytes: round to nearest even (NaN kept), F64 exact.</summary>

@@ -25,6 +25,7 @@ public sealed unsafe class NarrowWeightGemmTests
     [InlineData(97, 33, 385)]     // two K slices, one of them a single row
     [InlineData(2, 1536, 384)]    // the conditioning GEMMs' two rows
     [InlineData(300, 7, 777)]     // narrower than one panel
+    [InlineData(800, 40, 500)]    // three row blocks of narrow weights
     public void LargeShapesEveryFormatAndWidth(int m, int n, int k)
     {
         foreach (var format in NarrowFormats)

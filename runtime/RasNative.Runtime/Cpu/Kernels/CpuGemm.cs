@@ -12,7 +12,8 @@ namespace RasNative.Runtime.Cpu.Kernels;
 /// repacking per task dominated. Bias and activation are applied as the last slice's tiles leave the registers.
 /// Weights held narrower than float32 are widened one panel slice at a time (KC × 2W elements, exactly, see
 /// <see cref="FloatFormats.Widen"/>) into this thread's scratch, which the micro-kernel then reads for all of the
-/// block's rows; it sees the same floats in the same order as with float32 weights, so results are bit-identical.
+/// block's rows (NarrowMC of them); it sees the same floats in the same order as with float32 weights, so results
+/// are bit-identical.
 /// </summary>
 public static unsafe class CpuGemm
 {
@@ -20,6 +21,12 @@ public static unsafe class CpuGemm
     // weight slice (up to 24 KiB on AVX2) stays in L1 while six-row tiles sweep over it. Depths up to
     // 384 (the bench model's D) take a single slice, so y is written once.
     const int MC = 96;
+
+    // Weights held narrower than float32 are widened once per (row block, K slice, panel), so their blocks take
+    // more rows: measured with process CPU time on the 2-core Zen 3 machine (docs/benchmarks.md), 384 rows cut the
+    // F16/fp8 overhead over float32 weights on the sd3-bench shapes from ~35 % (96 rows) and ~15 % (192) to ~9 %,
+    // although 384·KC floats of x (576 KiB) then spill from its 512 KiB L2 into L3.
+    const int NarrowMC = 384;
     const int TargetKC = 384;
 
     // Below this many multiply-adds waking a worker costs more than it saves.
@@ -39,7 +46,8 @@ public static unsafe class CpuGemm
             throw new ArgumentNullException(x == null ? nameof(x) : nameof(y));
 
         int kSlices = (w.K + TargetKC - 1) / TargetKC;
-        int mBlocks = (m + MC - 1) / MC;
+        int mc = w.Storage == DType.F32 ? MC : NarrowMC;
+        int mBlocks = (m + mc - 1) / mc;
         bool parallel = (long)m * w.N * w.K >= ParallelThreshold;
         int targetTasks = parallel ? TasksPerThread * Environment.ProcessorCount : 1;
         int nBlocks = Math.Clamp((targetTasks + mBlocks - 1) / mBlocks, 1, w.PanelCount);
@@ -56,6 +64,7 @@ public static unsafe class CpuGemm
             N = w.N,
             K = w.K,
             KC = (w.K + kSlices - 1) / kSlices,
+            MC = mc,
             PanelCount = w.PanelCount,
             NBlocks = nBlocks,
             Epilogue = epilogue,
@@ -82,7 +91,7 @@ public static unsafe class CpuGemm
         public DType Storage;
         public int ElementSize;
         public float Scale;
-        public int M, N, K, KC, PanelCount, NBlocks;
+        public int M, N, K, KC, MC, PanelCount, NBlocks;
         public GemmEpilogue Epilogue;
     }
 
@@ -95,8 +104,8 @@ public static unsafe class CpuGemm
         var job = (LinearJob*)context;
         int width = 2 * TS.Width;
         int n = job->N, k = job->K;
-        int i0 = task / job->NBlocks * MC;
-        int rows = Math.Min(MC, job->M - i0);
+        int i0 = task / job->NBlocks * job->MC;
+        int rows = Math.Min(job->MC, job->M - i0);
         int nBlock = task % job->NBlocks;
         int p0 = nBlock * job->PanelCount / job->NBlocks, p1 = (nBlock + 1) * job->PanelCount / job->NBlocks;
         float* widened = job->Storage == DType.F32 ? null : ThreadScratch.WidenedPanel(job->KC * width);
