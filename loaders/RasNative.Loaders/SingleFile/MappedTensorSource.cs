@@ -50,18 +50,34 @@ internal sealed class MappedTensorSource : ITensorSource
         return values;
     }
 
-    public long[] ReadInt64(string name)
+    /// <summary>One range is a view into the mapping; reordered ranges (swapped halves) are gathered into a copy.</summary>
+    public StoredTensor ReadStored(string name)
     {
         var (tensor, info) = Lookup(name);
         var raw = file.RawBytes(tensor.Source);
-        var bytes = new byte[info.ByteLength];
+        if (tensor.Ranges.Length == 1)
+            return new StoredTensor(info.DType, raw.Slice((int)tensor.Ranges[0].Start, (int)tensor.Ranges[0].Length), info.Shape);
+        return new StoredTensor(info.DType, Gather(tensor, raw, info.ByteLength), info.Shape);
+    }
+
+    public long[] ReadInt64(string name)
+    {
+        var (tensor, info) = Lookup(name);
+        var bytes = Gather(tensor, file.RawBytes(tensor.Source), info.ByteLength);
+        return TensorDecoder.ToInt64(info.DType, bytes, info.ElementCount, $"{Description}: tensor {MessageText.Quote(name)}");
+    }
+
+    /// <summary>The tensor's ranges of its source's bytes, concatenated in order.</summary>
+    static byte[] Gather(MappedTensor tensor, ReadOnlySpan<byte> raw, long length)
+    {
+        var bytes = new byte[length];
         long written = 0;
         foreach (var range in tensor.Ranges)
         {
             raw.Slice((int)range.Start, (int)range.Length).CopyTo(bytes.AsSpan((int)written));
             written += range.Length;
         }
-        return TensorDecoder.ToInt64(info.DType, bytes, info.ElementCount, $"{Description}: tensor {MessageText.Quote(name)}");
+        return bytes;
     }
 
     public void Dispose() => file.Dispose();

@@ -64,7 +64,7 @@ public class SingleFileForwardTests
         var weights = new RandomWeights(seed: 7, keep: true);
         using var backend = new CpuBackend();
         var folderModel = Sd3Transformer.Load(weights, config, backend);
-        var diffusers = weights.Generated.Select(t => TensorToWrite.F32(t.Name, t.Data, [.. t.Shape.Select(d => (long)d)])).ToList();
+        var diffusers = weights.Generated.Select(t => new TensorToWrite(t.Name, weights.Storage, [.. t.Shape.Select(d => (long)d)], t.Data)).ToList();
         SafetensorsWriter.Write(temp.File("diffusers.safetensors"), diffusers);
         using (var written = SafetensorsFile.Open(temp.File("diffusers.safetensors")))
             SafetensorsWriter.Write(temp.File("sai.safetensors"), SaiLayoutWriter.Convert(written));

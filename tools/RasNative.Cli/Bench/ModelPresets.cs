@@ -61,7 +61,7 @@ public static class ModelPresets
     public static void SaveModel(string folder, string configJson, Runtime.Models.RandomWeights weights)
     {
         SafetensorsWriter.Write(Path.Combine(folder, "diffusion_pytorch_model.safetensors"),
-            weights.Generated.Select(t => TensorToWrite.F32(t.Name, t.Data, [.. t.Shape.Select(d => (long)d)])));
+            weights.Generated.Select(t => new TensorToWrite(t.Name, weights.Storage, [.. t.Shape.Select(d => (long)d)], t.Data)));
         Infrastructure.AtomicFile.Write(Path.Combine(folder, "config.json"), stream =>
         {
             using var writer = new StreamWriter(stream);

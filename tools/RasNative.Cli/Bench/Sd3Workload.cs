@@ -51,6 +51,7 @@ public sealed class Sd3Workload : IBenchWorkload
     public int[] LatentShape { get; }
     public int ImageTokens { get; }
     public int TextTokens { get; }
+    public long WeightBytes => model.WeightBytes;
 
     public void Forward() => model.Forward(inputs, output);
 

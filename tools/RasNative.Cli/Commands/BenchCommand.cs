@@ -33,11 +33,13 @@ public static class BenchCommand
         var repeat = new Option<int>("--repeat") { Description = "timed forwards after the warm-up", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var save = new Option<string?>("--save") { Description = "write the model folder (random presets) and inputs.safetensors, for other tools to run the same work" };
+        var weightDType = new Option<string?>("--weight-dtype") { Description = "random presets: the dtype the weights are stored in (" + string.Join(" | ", WeightDTypes.Keys) + "; default f32)" };
+        weightDType.AcceptOnlyFromAmong([.. WeightDTypes.Keys]);
         var ras = new RasFlags();
         var backendOptions = new BackendOptions();
         var command = new Command("bench", "Measure forward and sampling speed.");
         model.AddTo(command);
-        foreach (var option in new Option[] { inputs, width, height, batch, textLength, steps, repeat, json, save })
+        foreach (var option in new Option[] { inputs, width, height, batch, textLength, steps, repeat, json, save, weightDType })
             command.Options.Add(option);
         ras.AddTo(command);
         backendOptions.AddTo(command);
@@ -48,12 +50,16 @@ public static class BenchCommand
             if (repeats < 1 || batchSize < 1 || text < 1) throw new UsageException("--repeat, --batch and --text-len must be at least 1");
             string modelArg = parsed.GetValue(model.Model)!;
             string? saveDir = parsed.GetValue(save);
+            string? storageName = parsed.GetValue(weightDType);
+            if (storageName != null && !ModelPresets.IsPreset(modelArg))
+                throw new UsageException($"--weight-dtype {storageName}: only random:<preset> models take it (a checkpoint's weights keep their own dtype)");
             var progress = new BenchProgress();
 
             using var backend = new ProfilingBackend(backendOptions.Create(parsed));
             progress.Say("loading " + modelArg);
+            var storage = WeightDTypes[storageName ?? "f32"];
             var work = Load(parsed, model, backend, inputsPath: parsed.GetValue(inputs),
-                new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)), keepWeights: saveDir != null);
+                new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)), keepWeights: saveDir != null, storage);
             if (saveDir != null) work.Save(saveDir);
 
             progress.Say("warm-up forward");
@@ -101,6 +107,8 @@ public static class BenchCommand
                 PercentOfPeak = 100 * flops / 1e9 / (median / 1e3) / peak,
                 OpMs = opMs,
                 PeakMemoryMib = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0,
+                WeightsMib = work.WeightBytes / 1048576.0,
+                WeightDType = ModelPresets.IsPreset(modelArg) ? storage.ToSafetensorsName() : "checkpoint",
                 Ras = rasReport,
             };
             progress.Done();
@@ -111,7 +119,13 @@ public static class BenchCommand
         return command;
     }
 
-    static IBenchWorkload Load(ParseResult parsed, ModelOptions model, ProfilingBackend backend, string? inputsPath, BenchShape shape, bool keepWeights)
+    /// <summary>--weight-dtype values: the safetensors dtypes a random preset can store its weights in.</summary>
+    static readonly Dictionary<string, DType> WeightDTypes = new()
+    {
+        ["f32"] = DType.F32, ["bf16"] = DType.BF16, ["f16"] = DType.F16, ["f8_e4m3"] = DType.F8_E4M3, ["f8_e5m2"] = DType.F8_E5M2,
+    };
+
+    static IBenchWorkload Load(ParseResult parsed, ModelOptions model, ProfilingBackend backend, string? inputsPath, BenchShape shape, bool keepWeights, DType storage)
     {
         string modelArg = parsed.GetValue(model.Model)!;
         if (ModelPresets.IsPreset(modelArg))
@@ -120,10 +134,10 @@ public static class BenchCommand
             switch (ModelPresets.Get(modelArg))
             {
                 case Sd3TransformerConfig sd3:
-                    var sd3Weights = new RandomWeights(seed: 0, keep: keepWeights);
+                    var sd3Weights = new RandomWeights(seed: 0, keepWeights, storage);
                     return new Sd3Workload(backend, sd3, Sd3Transformer.Load(sd3Weights, sd3, backend), sd3Weights, inputsPath, shape);
                 case LuminaNextConfig lumina:
-                    var luminaWeights = new RandomWeights(seed: 0, keep: keepWeights, LuminaNextTransformer.HasBias);
+                    var luminaWeights = new RandomWeights(seed: 0, keepWeights, storage);
                     return new LuminaWorkload(backend, lumina, LuminaNextTransformer.Load(luminaWeights, lumina, backend), luminaWeights, inputsPath, shape);
             }
         }

@@ -68,13 +68,17 @@ public sealed partial class LuminaNextTransformer
         return Load(weights, config, backend);
     }
 
-    public static LuminaNextTransformer Load(IWeightSource weights, LuminaNextConfig config, IBackend backend) =>
-        new(backend, config, LuminaNextWeights.Bind(new WeightBinder(weights, backend), config));
+    public static LuminaNextTransformer Load(IWeightSource weights, LuminaNextConfig config, IBackend backend)
+    {
+        var binder = new WeightBinder(weights, backend);
+        return new(backend, config, LuminaNextWeights.Bind(binder, config)) { WeightBytes = binder.BytesHeld };
+    }
 
-    /// <summary>Which optional biases diffusers' LuminaNextDiT2DModel has: none in attention projections or the FFN.</summary>
-    public static bool HasBias(string biasName) =>
-        !(biasName.Contains(".attn1.to_", StringComparison.Ordinal) || biasName.Contains(".attn2.to_", StringComparison.Ordinal)
-          || biasName.Contains(".feed_forward.", StringComparison.Ordinal));
+    /// <summary>Backend memory the parameters hold (Linear weights in their stored width).</summary>
+    public long WeightBytes { get; private init; }
+
+    /// <summary>The bound parameters (their formats and sizes).</summary>
+    public LuminaNextWeights Weights => weights;
 
     /// <summary>
     /// output [B, C_out, H, W] ← the model output (learn_sigma: 2C channels). With <paramref name="activePatches"/>

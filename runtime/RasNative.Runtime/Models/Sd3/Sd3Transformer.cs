@@ -51,8 +51,17 @@ public sealed partial class Sd3Transformer
         return Load(weights, config, backend);
     }
 
-    public static Sd3Transformer Load(IWeightSource weights, Sd3TransformerConfig config, IBackend backend) =>
-        new(backend, config, Sd3Weights.Bind(new WeightBinder(weights, backend), config));
+    public static Sd3Transformer Load(IWeightSource weights, Sd3TransformerConfig config, IBackend backend)
+    {
+        var binder = new WeightBinder(weights, backend);
+        return new(backend, config, Sd3Weights.Bind(binder, config)) { WeightBytes = binder.BytesHeld };
+    }
+
+    /// <summary>Backend memory the parameters hold (Linear weights in their stored width).</summary>
+    public long WeightBytes { get; private init; }
+
+    /// <summary>The bound parameters (their formats and sizes).</summary>
+    public Sd3Weights Weights => weights;
 
     /// <summary>
     /// output [B, C_out, H, W] ← the velocity. With <paramref name="activePatches"/> only those patches
