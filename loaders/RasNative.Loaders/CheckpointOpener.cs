@@ -1,6 +1,9 @@
 namespace RasNative.Loaders;
 
-/// <summary>Opens a checkpoint given a .safetensors file, an .index.json, or a folder holding one.</summary>
+/// <summary>
+/// Opens a checkpoint given a .safetensors file, an .index.json, or a folder holding one, with any fp8 scale
+/// companions folded into their weights (<see cref="Fp8ScaledSource"/>).
+/// </summary>
 public static class CheckpointOpener
 {
     /// <summary>Folder candidates in order of preference (diffusers' names first).</summary>
@@ -13,6 +16,20 @@ public static class CheckpointOpener
     ];
 
     public static ITensorSource Open(string path)
+    {
+        var source = OpenRaw(path);
+        try
+        {
+            return Fp8ScaledSource.Fold(source);
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+    }
+
+    static ITensorSource OpenRaw(string path)
     {
         if (File.Exists(path)) return OpenFile(path);
         if (!Directory.Exists(path)) throw new SafetensorsException($"{path}: no such file or folder");

@@ -1,5 +1,3 @@
-using System.Runtime.Intrinsics;
-
 namespace RasNative.Loaders;
 
 /// <summary>Bit-exact conversions between float32 and the 16-bit float formats (all rounding is to nearest even).</summary>
@@ -20,54 +18,20 @@ public static class FloatConversions
 
     public static ushort SingleToHalf(float value) => BitConverter.HalfToUInt16Bits((Half)value);
 
-    public static void BFloat16ToSingle(ReadOnlySpan<ushort> source, Span<float> destination)
+    public static unsafe void BFloat16ToSingle(ReadOnlySpan<ushort> source, Span<float> destination)
     {
         CheckLengths(source, destination);
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= source.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
-            {
-                var (lower, upper) = Vector256.Widen(Vector256.Create(source.Slice(i, Vector256<ushort>.Count)));
-                Vector256.ShiftLeft(lower, 16).AsSingle().CopyTo(destination.Slice(i));
-                Vector256.ShiftLeft(upper, 16).AsSingle().CopyTo(destination.Slice(i + Vector256<uint>.Count));
-            }
-        }
-        for (; i < source.Length; i++) destination[i] = BFloat16ToSingle(source[i]);
+        fixed (ushort* s = source)
+        fixed (float* d = destination)
+            WideningKernels.Widen16<WideningKernels.BFloat16>(s, d, source.Length, 1f);
     }
 
-    public static void HalfToSingle(ReadOnlySpan<ushort> source, Span<float> destination)
+    public static unsafe void HalfToSingle(ReadOnlySpan<ushort> source, Span<float> destination)
     {
         CheckLengths(source, destination);
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= source.Length - Vector256<ushort>.Count; i += Vector256<ushort>.Count)
-            {
-                var (lower, upper) = Vector256.Widen(Vector256.Create(source.Slice(i, Vector256<ushort>.Count)));
-                WidenedHalfToSingle(lower).CopyTo(destination.Slice(i));
-                WidenedHalfToSingle(upper).CopyTo(destination.Slice(i + Vector256<uint>.Count));
-            }
-        }
-        for (; i < source.Length; i++) destination[i] = HalfToSingle(source[i]);
-    }
-
-    // Branch-free half→single (F. Giesen's "half_to_float_fast"): rebias the exponent, fix up Inf/NaN,
-    // and renormalise subnormals by a float subtraction (exact).
-    static Vector256<float> WidenedHalfToSingle(Vector256<uint> half)
-    {
-        var shiftedExponentMask = Vector256.Create(0x7C00u << 13);
-        var magnitude = Vector256.ShiftLeft(half & Vector256.Create(0x7FFFu), 13);
-        var exponent = magnitude & shiftedExponentMask;
-        var rebiased = magnitude + Vector256.Create((127u - 15u) << 23);
-
-        var infOrNaN = rebiased + Vector256.Create((128u - 16u) << 23);
-        var subnormal = (rebiased + Vector256.Create(1u << 23)).AsSingle() - Vector256.Create(113u << 23).AsSingle();
-
-        var result = Vector256.ConditionalSelect(Vector256.Equals(exponent, shiftedExponentMask), infOrNaN, rebiased);
-        result = Vector256.ConditionalSelect(Vector256.Equals(exponent, Vector256<uint>.Zero), subnormal.AsUInt32(), result);
-        var sign = Vector256.ShiftLeft(half & Vector256.Create(0x8000u), 16);
-        return (result | sign).AsSingle();
+        fixed (ushort* s = source)
+        fixed (float* d = destination)
+            WideningKernels.Widen16<WideningKernels.Half>(s, d, source.Length, 1f);
     }
 
     static void CheckLengths(ReadOnlySpan<ushort> source, Span<float> destination)

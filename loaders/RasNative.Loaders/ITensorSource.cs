@@ -21,6 +21,10 @@ public interface ITensorSource : IDisposable
 
     float[] ReadFloat32(string name);
 
+    /// <summary>The tensor as stored (format, bytes, shape, per-tensor fp8 scale) for consumers that keep the stored
+    /// width; the bytes are valid until this source is disposed.</summary>
+    StoredTensor ReadStored(string name);
+
     /// <summary>Integer and bool dtypes exactly; float dtypes only when every value is integral.</summary>
     long[] ReadInt64(string name);
 }

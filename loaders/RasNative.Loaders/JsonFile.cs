@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace RasNative.Loaders;
 
 /// <summary>Reads a small JSON file whose root must be an object, reporting failures as one-line errors naming the file.</summary>
-internal static class JsonFile
+public static class JsonFile
 {
     /// <param name="error">Builds the exception type the caller reports with, from a complete message.</param>
     public static JsonElement ReadObject(string path, Func<string, Exception> error)

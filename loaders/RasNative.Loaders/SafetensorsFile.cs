@@ -65,6 +65,14 @@ public sealed class SafetensorsFile : ITensorSource
         return values;
     }
 
+    /// <summary>Zero-copy: the bytes point into the mapping (see <see cref="RawBytes"/>). A raw file knows no scales;
+    /// <see cref="CheckpointOpener"/> folds a file's fp8 scale tensors into their weights.</summary>
+    public StoredTensor ReadStored(string name)
+    {
+        var tensor = Info(name);
+        return new StoredTensor(tensor.DType, RawBytes(tensor), tensor.Shape);
+    }
+
     public long[] ReadInt64(string name)
     {
         var tensor = Info(name);

@@ -1,10 +1,13 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace RasNative.Loaders;
 
 /// <summary>SD3Transformer2DModel config.json; defaults are diffusers' constructor defaults.</summary>
 public sealed record Sd3TransformerConfig
 {
+    public const string ClassName = "SD3Transformer2DModel";
+
     public int SampleSize { get; init; } = 128;
     public int PatchSize { get; init; } = 2;
     public int InChannels { get; init; } = 16;
@@ -75,4 +78,23 @@ public sealed record Sd3TransformerConfig
             Require(layer >= 0 && layer < NumLayers, "dual_attention_layers", $"names block {layer}, outside 0..{NumLayers - 1}");
         return this;
     }
+
+    /// <summary>The config as diffusers writes it (so a saved preset loads in diffusers and in RasNative).</summary>
+    public JsonObject ToJsonObject() => new()
+    {
+        ["_class_name"] = ClassName,
+        ["attention_head_dim"] = AttentionHeadDim,
+        ["caption_projection_dim"] = CaptionProjectionDim,
+        ["dual_attention_layers"] = new JsonArray([.. DualAttentionLayers.Select(i => (JsonNode?)i)]),
+        ["in_channels"] = InChannels,
+        ["joint_attention_dim"] = JointAttentionDim,
+        ["num_attention_heads"] = NumAttentionHeads,
+        ["num_layers"] = NumLayers,
+        ["out_channels"] = OutChannels,
+        ["patch_size"] = PatchSize,
+        ["pooled_projection_dim"] = PooledProjectionDim,
+        ["pos_embed_max_size"] = PosEmbedMaxSize,
+        ["qk_norm"] = QkNorm,
+        ["sample_size"] = SampleSize,
+    };
 }

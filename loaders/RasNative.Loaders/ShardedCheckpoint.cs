@@ -73,6 +73,7 @@ public sealed class ShardedCheckpoint : ITensorSource
     public void ReadFloat32(string name, Span<float> destination) => ShardOf(name).ReadFloat32(name, destination);
     public float[] ReadFloat32(string name) => ShardOf(name).ReadFloat32(name);
     public long[] ReadInt64(string name) => ShardOf(name).ReadInt64(name);
+    public StoredTensor ReadStored(string name) => ShardOf(name).ReadStored(name);
 
     public void Dispose()
     {

@@ -8,12 +8,13 @@ internal static class TensorDecoder
 {
     public static void ToFloat32(DType dtype, ReadOnlySpan<byte> raw, Span<float> destination)
     {
+        if (dtype.IsFloatingPoint())
+        {
+            FloatFormats.Widen(dtype, raw, 1f, destination);
+            return;
+        }
         switch (dtype)
         {
-            case DType.F32: MemoryMarshal.Cast<byte, float>(raw).CopyTo(destination); break;
-            case DType.F16: FloatConversions.HalfToSingle(MemoryMarshal.Cast<byte, ushort>(raw), destination); break;
-            case DType.BF16: FloatConversions.BFloat16ToSingle(MemoryMarshal.Cast<byte, ushort>(raw), destination); break;
-            case DType.F64: Widen(MemoryMarshal.Cast<byte, double>(raw), destination); break;
             case DType.I64: Widen(MemoryMarshal.Cast<byte, long>(raw), destination); break;
             case DType.I32: Widen(MemoryMarshal.Cast<byte, int>(raw), destination); break;
             case DType.I16: Widen(MemoryMarshal.Cast<byte, short>(raw), destination); break;

@@ -10,7 +10,7 @@ public class BadInputTests
     static string Model => FixturePaths.Get("sd3", "sd3-tiny");
     static string CaseA => Path.Combine(Model, "case_a.safetensors");
 
-    static void AssertRejected(TempFolder temp, string mentions, params string[] args)
+    internal static void AssertRejected(TempFolder temp, string mentions, params string[] args)
     {
         var (code, stdout, stderr) = CliHarness.Run(args);
         Assert.Equal(2, code);

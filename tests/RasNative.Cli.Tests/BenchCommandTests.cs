@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RasNative.Tests;
 using Xunit;
 
 namespace RasNative.Cli.Tests;
@@ -26,6 +27,36 @@ public class BenchCommandTests
         var ras = JsonDocument.Parse(stdout).RootElement.GetProperty("ras");
         Assert.Equal(JsonValueKind.Null, ras.GetProperty("ras_step_ms").ValueKind);
         Assert.Equal(1.0, ras.GetProperty("token_fraction").GetDouble());
+    }
+
+    [Fact]
+    public void WeightDTypeStoresThePresetNarrowAndSavesIt()
+    {
+        double WeightsMib(string dtype, string? save = null)
+        {
+            string[] args = ["bench", "--model", "random:sd3-tiny", "--repeat", "1", "--json", "--weight-dtype", dtype, .. save == null ? Array.Empty<string>() : ["--save", save]];
+            var (code, stdout, err) = CliHarness.Run(args);
+            Assert.True(code == 0, err);
+            var report = JsonDocument.Parse(stdout).RootElement;
+            Assert.Equal(dtype.ToUpperInvariant(), report.GetProperty("weight_dtype").GetString());
+            return report.GetProperty("weights_mib").GetDouble();
+        }
+        using var folder = new TempFolder();
+        double f32 = WeightsMib("f32"), bf16 = WeightsMib("bf16", folder.Path), fp8 = WeightsMib("f8_e4m3");
+        Assert.True(fp8 < bf16 && bf16 < f32, $"weights MiB: f32 {f32}, bf16 {bf16}, f8_e4m3 {fp8}");
+
+        using var saved = Loaders.SafetensorsFile.Open(folder.File("diffusion_pytorch_model.safetensors"));
+        Assert.All(saved.Tensors, t => Assert.Equal(Loaders.DType.BF16, t.DType));
+        var (code, _, err) = CliHarness.Run("bench", "--model", folder.Path, "--inputs", folder.File("inputs.safetensors"), "--repeat", "1", "--json");
+        Assert.True(code == 0, err);
+    }
+
+    [Fact]
+    public void WeightDTypeOfACheckpointIsAUsageError()
+    {
+        var (code, _, err) = CliHarness.Run("bench", "--model", "/nonexistent", "--weight-dtype", "bf16");
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: --weight-dtype bf16: only random:<preset> models take it", err);
     }
 
     [Fact]

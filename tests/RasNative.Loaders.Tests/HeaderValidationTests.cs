@@ -1,4 +1,5 @@
 using System.Text;
+using RasNative.Tests;
 using Xunit;
 
 namespace RasNative.Loaders.Tests;
@@ -79,6 +80,10 @@ public class HeaderValidationTests
     [InlineData("", 0, "does not start with")]
     [InlineData("""{"a":{"dtype":"F8","shape":[2],"data_offsets":[0,8]}}""", 8, "'a': unknown dtype \"F8\"")]
     [InlineData("""{"a":{"dtype":"f32","shape":[2],"data_offsets":[0,8]}}""", 8, "'a': unknown dtype")]
+    [InlineData("""{"a":{"dtype":"f8_e4m3","shape":[8],"data_offsets":[0,8]}}""", 8, "'a': unknown dtype")]
+    [InlineData("""{"a":{"dtype":"F8_E4M3FN","shape":[8],"data_offsets":[0,8]}}""", 8, "'a': unknown dtype")]
+    [InlineData("""{"a":{"dtype":"F8_E4M3","shape":[3],"data_offsets":[0,8]}}""", 8, "'a': shape [3] x F8_E4M3 needs 3 bytes")]
+    [InlineData("""{"a":{"dtype":"F8_E5M2","shape":[2,2],"data_offsets":[0,8]}}""", 8, "'a': shape [2, 2] x F8_E5M2 needs 4 bytes")]
     [InlineData("""{"a":{"dtype":4,"shape":[2],"data_offsets":[0,8]}}""", 8, "'a': unknown dtype")]
     [InlineData("""{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}""", 8, "'a': shape [3] x F32 needs 12 bytes")]
     [InlineData("""{"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}""", 8, "'a': shape must be")]

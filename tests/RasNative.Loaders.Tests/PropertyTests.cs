@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using CsCheck;
+using RasNative.Tests;
 using Xunit;
 
 namespace RasNative.Loaders.Tests;

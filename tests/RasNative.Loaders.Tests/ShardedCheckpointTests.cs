@@ -1,3 +1,4 @@
+using RasNative.Tests;
 using Xunit;
 
 namespace RasNative.Loaders.Tests;

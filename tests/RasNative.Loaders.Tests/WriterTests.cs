@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using RasNative.Tests;
 using Xunit;
 
 namespace RasNative.Loaders.Tests;

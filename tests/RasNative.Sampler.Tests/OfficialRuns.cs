@@ -1,5 +1,6 @@
 using System.Text.Json;
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models.LuminaNext;
 using RasNative.Runtime.Models.Sd3;
@@ -18,10 +19,7 @@ public static class OfficialRuns
 {
     public static void ReproduceSd3(IBackend backend, string run, double atol, double rtol)
     {
-        var folder = ModelFolder.Resolve(FixturePaths.Get("ras", "model"));
-        Sd3Transformer model;
-        using (var weights = folder.OpenWeights())
-            model = Sd3Transformer.Load(weights, Sd3TransformerConfig.FromJson(folder.ConfigJson, folder.ConfigPath), backend);
+        var model = Sd3Transformer.Load(ModelSource.Open(FixturePaths.Get("ras", "model")).Get(PipelineComponent.Transformer), backend);
         using var trace = RasTrace.Load("ras", run);
         using var embeddings = SafetensorsFile.Open(FixturePaths.Get("ras", "embeddings.safetensors"));
         using var latents = SafetensorsFile.Open(FixturePaths.Get("ras", "latents.safetensors"));
@@ -51,9 +49,7 @@ public static class OfficialRuns
 
     public static LuminaNextTransformer LoadLumina(IBackend backend)
     {
-        var folder = ModelFolder.Resolve(FixturePaths.Get("ras-lumina", "pipeline"));
-        using var weights = folder.OpenWeights();
-        return LuminaNextTransformer.Load(weights, LuminaNextConfig.FromJson(folder.ConfigJson, folder.ConfigPath), backend);
+        return LuminaNextTransformer.Load(ModelSource.Open(FixturePaths.Get("ras-lumina", "pipeline")).Get(PipelineComponent.Transformer), backend);
     }
 
     /// <summary>embeddings.safetensors in StableDiffusion3Pipeline's names (prompt and negative pairs).</summary>

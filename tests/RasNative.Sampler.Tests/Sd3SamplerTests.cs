@@ -1,4 +1,5 @@
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Cpu;
 using RasNative.Runtime.Models.Sd3;
 using RasNative.Sampler.Generation;
@@ -15,9 +16,7 @@ public class Sd3SamplerTests
 
     static Sd3Transformer LoadModel(string path, CpuBackend backend)
     {
-        var folder = ModelFolder.Resolve(path);
-        using var weights = folder.OpenWeights();
-        return Sd3Transformer.Load(weights, Sd3TransformerConfig.FromJson(folder.ConfigJson, folder.ConfigPath), backend);
+        return Sd3Transformer.Load(ModelSource.Open(path).Get(PipelineComponent.Transformer), backend);
     }
 
     static RasOptions Dense(int steps) => RasOptions.Sd3Defaults(steps) with { SampleRatio = 1.0 };

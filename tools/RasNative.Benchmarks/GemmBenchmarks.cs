@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Attributes;
+using RasNative.Loaders;
 using RasNative.Runtime.Cpu.Kernels;
 
 namespace RasNative.Benchmarks;
@@ -24,7 +25,7 @@ public unsafe class GemmBenchmarks
         x = new NativeBuffer((long)Shape.M * Shape.K, seed: 1);
         w = new NativeBuffer((long)Shape.N * Shape.K, seed: 2);
         y = new NativeBuffer((long)Shape.M * Shape.N, seed: 3);
-        packed = PackedLinearWeight.Create(w.Span, [], Shape.N, Shape.K);
+        packed = PackedLinearWeight.Create(StoredTensor.F32(w.Span, Shape.N, Shape.K), [], Shape.N, Shape.K);
         OpenBlas.UseThreads(Environment.ProcessorCount);
     }
 

@@ -8,7 +8,8 @@ public sealed partial class CudaBackend
 {
     /// <summary>
     /// y = x·Wᵀ by cublasGemmEx (float accumulation), then one bias + activation kernel. Column-major view:
-    /// yᵀ [out × rows] = W [in × out]ᵀ · xᵀ [in × rows], so W is op T and x op N with no copies.
+    /// yᵀ [out × rows] = W [in × out]ᵀ · xᵀ [in × rows], so W is op T and x op N with no copies. A weight held
+    /// narrower than the compute dtype is widened into the scratch first (see CudaBackend.Weights).
     /// </summary>
     public unsafe void Linear(Tensor x, LinearWeight weight, Tensor y, Activation activation = Activation.None)
     {
@@ -20,7 +21,7 @@ public sealed partial class CudaBackend
         float alpha = 1, beta = 0;
         int type = DType.CudaDataType();
         Cublas.Check(Cublas.cublasGemmEx(device.Blas, Cublas.OpT, Cublas.OpN, w.OutFeatures, rows, w.InFeatures,
-            &alpha, w.Weight, type, w.InFeatures, Ptr(x), type, w.InFeatures,
+            &alpha, ComputeWeight(w), type, w.InFeatures, Ptr(x), type, w.InFeatures,
             &beta, Ptr(y), type, w.OutFeatures, Cublas.Compute32F, Cublas.GemmDefault));
         if (w.HasBias || activation != Activation.None)
             Launch("bias_activation", y.Length, Ptr(y), w.Bias, y.Length, w.OutFeatures, (int)activation);

@@ -68,16 +68,6 @@ public sealed partial class CudaBackend
         return new CudaIndexList(target.Pointer, indices.Length, target.Capacity);
     }
 
-    public LinearWeight UploadLinear(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
-    {
-        using var _ = Op("upload_linear");
-        Require(weight.Length == (long)outFeatures * inFeatures, $"weight has {weight.Length} values for [{outFeatures}, {inFeatures}]");
-        Require(bias.IsEmpty || bias.Length == outFeatures, $"bias has {bias.Length} values for {outFeatures} outputs");
-        var w = UploadBytes(HostConversions.ToDevice(weight, DType));
-        var b = bias.IsEmpty ? 0UL : UploadBytes(HostConversions.ToDevice(bias, DType));
-        return new CudaLinearWeight(w, b, outFeatures, inFeatures);
-    }
-
     /// <summary>Long-lived memory, zeroed on the stream; rounded up to whole 32-bit words for cuMemsetD32.</summary>
     ulong AllocateZeroed(long bytes)
     {

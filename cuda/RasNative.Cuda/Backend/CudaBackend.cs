@@ -55,6 +55,7 @@ public sealed partial class CudaBackend : IBackend
     {
         if (disposed) return;
         disposed = true;
+        if (widenScratch != 0) FreeScratch(widenScratch);
         device.Synchronize();
         foreach (var pointer in allocations) Driver.cuMemFree(pointer);
         allocations.Clear();

@@ -3,7 +3,7 @@ using RasNative.Runtime.Tensors;
 namespace RasNative.Cuda;
 
 /// <summary>Device memory of one <see cref="CudaBackend"/> allocation; freed when the backend is disposed.</summary>
-public sealed class CudaStorage(ulong pointer, long capacity, CudaDType dtype) : TensorStorage(capacity)
+public sealed class CudaStorage(ulong pointer, long capacity, CudaDType dtype) : TensorStorage(capacity, dtype.ElementSize())
 {
     public ulong Pointer { get; } = pointer;
 

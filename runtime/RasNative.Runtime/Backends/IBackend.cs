@@ -1,3 +1,4 @@
+using RasNative.Loaders;
 using RasNative.Runtime.Tensors;
 
 namespace RasNative.Runtime.Backends;
@@ -28,8 +29,16 @@ public interface IBackend : ITensorAllocator, IDisposable
     /// <summary>Copies <paramref name="indices"/> into <paramref name="buffer"/>; returns the list of those ids over the same storage.</summary>
     IndexList WriteIndices(ReadOnlySpan<int> indices, IndexList buffer);
 
-    /// <summary>weight is [outFeatures, inFeatures] row-major (nn.Linear), bias [outFeatures] or empty.</summary>
-    LinearWeight UploadLinear(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures);
+    /// <summary>
+    /// An nn.Linear: <paramref name="weight"/> is [outFeatures, inFeatures] row-major (any shape of that many elements)
+    /// as stored: F32, F16, BF16, F8_E4M3 or F8_E5M2 (with its per-tensor scale). The backend keeps the stored width
+    /// wherever it is narrower than its compute dtype and widens exactly inside <see cref="Linear"/>, so results equal
+    /// those of the same weights widened to float32 on the host. bias is [outFeatures] float32, or empty.
+    /// </summary>
+    LinearWeight UploadLinear(StoredTensor weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures);
+
+    /// <summary>The <see cref="LinearWeight.Bytes"/> <see cref="UploadLinear"/> would hold for such a weight (memory estimates before loading).</summary>
+    long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias);
 
     void Synchronize();
 

@@ -1,3 +1,4 @@
+using RasNative.Loaders;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Cpu.Kernels;
 using RasNative.Runtime.Tensors;
@@ -5,7 +6,8 @@ using RasNative.Runtime.Tensors;
 namespace RasNative.Runtime.Cpu;
 
 /// <summary>
-/// The float32 reference backend: every op is a plain loop (SIMD where it matters) that runs at once.
+/// The float32 reference backend: every op is a plain loop (SIMD where it matters) that runs at once, computing
+/// in float32; Linear weights stay in their stored width and are widened exactly inside the GEMM.
 /// It is the oracle the CUDA kernels are tested against, so each op reads like its specification.
 /// </summary>
 public sealed partial class CpuBackend : IBackend
@@ -43,12 +45,15 @@ public sealed partial class CpuBackend : IBackend
         return new CpuIndexList(storage, indices.Length);
     }
 
-    public LinearWeight UploadLinear(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
+    public LinearWeight UploadLinear(StoredTensor weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
     {
         var packed = PackedLinearWeight.Create(weight, bias, outFeatures, inFeatures);
         lock (ownedWeights) ownedWeights.Add(packed);
         return packed;
     }
+
+    public long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias) =>
+        PackedLinearWeight.BytesFor(storage, outFeatures, inFeatures, hasBias);
 
     public void Synchronize()
     {

@@ -6,7 +6,7 @@ namespace RasNative.Runtime.Cpu;
 public sealed class CpuStorage : TensorStorage
 {
     public CpuStorage(long capacity)
-        : base(capacity) => Data = GC.AllocateArray<float>(checked((int)capacity), pinned: true);
+        : base(capacity, sizeof(float)) => Data = GC.AllocateArray<float>(checked((int)capacity), pinned: true);
 
     public float[] Data { get; }
 }

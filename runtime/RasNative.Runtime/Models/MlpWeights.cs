@@ -6,5 +6,5 @@ namespace RasNative.Runtime.Models;
 public sealed record MlpWeights(LinearWeight Linear1, LinearWeight Linear2)
 {
     public static MlpWeights Bind(WeightBinder w, string prefix, int inFeatures, int width) =>
-        new(w.Linear(prefix + ".linear_1", width, inFeatures), w.Linear(prefix + ".linear_2", width, width));
+        new(w.Linear(prefix + ".linear_1", bias: true, width, inFeatures), w.Linear(prefix + ".linear_2", bias: true, width, width));
 }

@@ -5,28 +5,60 @@ using RasNative.Runtime.Tensors;
 namespace RasNative.Runtime.Models;
 
 /// <summary>
-/// Binds parameters by their diffusers names onto a backend; with a checkpoint each shape is checked, so a
-/// missing or misshapen tensor is one error naming it and the shape the model expects.
+/// Binds parameters by their diffusers names onto a backend, strictly: the model states every tensor it needs
+/// (a Linear's bias included), each is checked for presence and shape, and <see cref="Finish"/> rejects any tensor
+/// of the source the model did not use. Linear weights reach the backend in their stored width.
 /// </summary>
 public sealed class WeightBinder(IWeightSource source, IBackend backend)
 {
+    readonly HashSet<string> used = new(StringComparer.Ordinal);
+
     public WeightBinder(ITensorSource checkpoint, IBackend backend)
         : this(new CheckpointWeights(checkpoint), backend)
     {
     }
 
-    public bool Has(string name) => source.Has(name);
+    /// <summary>Backend memory held by everything bound so far.</summary>
+    public long BytesHeld { get; private set; }
 
-    /// <summary>nn.Linear (or a Conv2d whose kernel equals its stride, flattened to [out, in·kh·kw]).</summary>
-    public LinearWeight Linear(string prefix, int outFeatures, params int[] inShape)
+    /// <summary>nn.Linear (or a Conv2d whose kernel equals its stride, flattened to [out, in·kh·kw]); <paramref name="bias"/>
+    /// says whether the module has one, and then it must be present.</summary>
+    public LinearWeight Linear(string prefix, bool bias, int outFeatures, params int[] inShape)
     {
-        int inFeatures = checked((int)Tensors.Tensor.ShapeLength(inShape));
-        var weight = Read(prefix + ".weight", [outFeatures, .. inShape]);
-        var bias = Has(prefix + ".bias") ? Read(prefix + ".bias", [outFeatures]) : [];
-        return backend.UploadLinear(weight, bias, outFeatures, inFeatures);
+        int inFeatures = checked((int)Tensor.ShapeLength(inShape));
+        var weight = source.ReadStored(Use(prefix + ".weight"), [outFeatures, .. inShape]);
+        var biasValues = bias ? source.Read(Use(prefix + ".bias"), [outFeatures]) : [];
+        var linear = backend.UploadLinear(weight, biasValues, outFeatures, inFeatures);
+        BytesHeld += linear.Bytes;
+        return linear;
     }
 
-    public Tensor Parameter(string name, params int[] shape) => backend.Upload(Read(name, shape), shape);
+    public Tensor Parameter(string name, params int[] shape)
+    {
+        var tensor = backend.Upload(source.Read(Use(name), shape), shape);
+        BytesHeld += tensor.Storage.Bytes;
+        return tensor;
+    }
 
-    float[] Read(string name, int[] expected) => source.Read(name, expected);
+    /// <summary>
+    /// Fails naming the source's tensors that nothing was bound to, except those matched by <paramref name="knownExtras"/>
+    /// (a rule matches the name itself and everything under "rule.").
+    /// </summary>
+    public void Finish(params string[] knownExtras)
+    {
+        var unused = source.Names
+            .Where(name => !used.Contains(name) && !knownExtras.Any(rule => name == rule || name.StartsWith(rule + ".", StringComparison.Ordinal)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (unused.Count > 0)
+            throw new ModelLoadException($"{source.Description}: {unused.Count} tensor(s) the model does not use: " +
+                string.Join(", ", unused.Take(5).Select(n => $"'{n}'")) + (unused.Count > 5 ? ", …" : "") +
+                " (a bias the module has none of, or a checkpoint of another configuration)");
+    }
+
+    string Use(string name)
+    {
+        used.Add(name);
+        return name;
+    }
 }

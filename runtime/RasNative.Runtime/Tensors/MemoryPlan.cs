@@ -16,5 +16,6 @@ public sealed class MemoryPlan : ITensorAllocator
         return new Tensor(new PlannedStorage(length), 0, shape);
     }
 
-    sealed class PlannedStorage(long capacity) : TensorStorage(capacity);
+    // Sizes are counted in elements; the caller knows its backend's element size.
+    sealed class PlannedStorage(long capacity) : TensorStorage(capacity, elementSize: 0);
 }

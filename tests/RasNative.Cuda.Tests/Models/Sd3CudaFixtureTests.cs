@@ -27,4 +27,25 @@ public class Sd3CudaFixtureTests
         var sample = Sd3Fixture.Run(transformer, backend, Sd3Fixture.LoadInputs(file, backend));
         ReferenceBounds.AssertMatches(file.ReadFloat32("sample"), sample, dtype, $"{model}/{caseName} sample ({dtype})");
     }
+
+    public static TheoryData<string, string> SingleFileCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var model in new[] { "sd3-tiny", "sd35-tiny" })
+            foreach (var c in new[] { "case_a", "case_b", "case_c", "case_d" })
+                data.Add(model, c);
+        return data;
+    }
+
+    /// <summary>fixtures/sd3-single-file (Stability's layout) through the same mapping as on the CPU, within the F32 bound.</summary>
+    [Theory]
+    [MemberData(nameof(SingleFileCases))]
+    public void SingleFileSampleMatchesDiffusers(string model, string caseName)
+    {
+        using var backend = GpuRequirement.CreateBackend(CudaDType.F32);
+        var transformer = Sd3Fixture.LoadSingleFile(model, backend);
+        using var file = SafetensorsFile.Open(Path.Combine(Sd3Fixture.ModelPath(model), caseName + ".safetensors"));
+        var sample = Sd3Fixture.Run(transformer, backend, Sd3Fixture.LoadInputs(file, backend));
+        ReferenceBounds.AssertMatches(file.ReadFloat32("sample"), sample, CudaDType.F32, $"{model}/{caseName} single-file sample (F32)");
+    }
 }

@@ -1,3 +1,4 @@
+using RasNative.Loaders;
 using RasNative.Runtime.Backends;
 
 namespace RasNative.Cuda.Tests.Parity;
@@ -15,6 +16,10 @@ public static class OpCases
         new("linear bias", h => Linear(h, bias: true, Activation.None)),
         new("linear bias gelu", h => Linear(h, bias: true, Activation.GeluTanh)),
         new("linear silu", h => Linear(h, bias: false, Activation.Silu)),
+        new("linear f16 weights bias", h => Linear(h, bias: true, Activation.None, DType.F16)),
+        new("linear bf16 weights", h => Linear(h, bias: false, Activation.None, DType.BF16)),
+        new("linear e4m3 scaled weights bias gelu", h => Linear(h, bias: true, Activation.GeluTanh, DType.F8_E4M3, scale: 0.0213f)),
+        new("linear e5m2 weights silu", h => Linear(h, bias: false, Activation.Silu, DType.F8_E5M2)),
         new("layernorm modulate", h => h.Backend.LayerNormModulate(h.Input(3f, 2, 7, 45), new Modulation(h.Input(2, 6 * 45), 1),
             new Modulation(h.Input(2, 6 * 45), 0), h.Output(2, 7, 45), 1e-6f)),
         new("layernorm modulate no shift", h => h.Backend.LayerNormModulate(h.Input(2, 3, 290), new Modulation(h.Input(2, 2 * 290), 1),
@@ -56,10 +61,16 @@ public static class OpCases
             h.Constant([.. Enumerable.Range(0, 3 * 9).Select(i => i % 9 < 3 + 2 * (i / 9) ? 1f : 0f)], 3, 9), h.Output(3, 37))),
     ];
 
-    static void Linear(OpHarness h, bool bias, Activation activation)
+    /// <summary>
+    /// A Linear whose weight is stored as <paramref name="storage"/> (the same bytes for both backends; fp8 with a
+    /// per-tensor scale); the CUDA backend keeps it narrow where its dtype is wider and widens it per GEMM.
+    /// </summary>
+    static void Linear(OpHarness h, bool bias, Activation activation, DType storage = DType.F32, float scale = 1f)
     {
         const int rows = 11, inputs = 37, outputs = 19;
-        var linear = h.Backend.UploadLinear(h.Values(0.3f, outputs * inputs), bias ? h.Values(0.5f, outputs) : [], outputs, inputs);
+        var values = h.Values(storage.IsFloat8() ? 0.3f / scale : 0.3f, outputs * inputs);
+        var weight = new StoredTensor(storage, FloatFormats.Narrow(storage, values), [outputs, inputs], scale);
+        var linear = h.Backend.UploadLinear(weight, bias ? h.Values(0.5f, outputs) : [], outputs, inputs);
         h.Backend.Linear(h.Input(rows, inputs), linear, h.Output(rows, outputs), activation);
     }
 

@@ -1,4 +1,5 @@
 using CsCheck;
+using RasNative.Loaders;
 using RasNative.Runtime.Cpu.Kernels;
 using Xunit;
 
@@ -62,7 +63,7 @@ public sealed unsafe class CpuGemmTests
     [Fact]
     public void ZeroRowsWritesNothing()
     {
-        using var packed = PackedLinearWeight.Create(new float[6], [], 2, 3);
+        using var packed = PackedLinearWeight.Create(StoredTensor.F32(new float[6], 2, 3), [], 2, 3);
         using var y = new GuardedBuffer(0);
         CpuGemm.Linear(null, 0, packed, y.Data, GemmEpilogue.None);
         y.AssertGuardsIntact();
@@ -71,8 +72,8 @@ public sealed unsafe class CpuGemmTests
     [Fact]
     public void DisposedWeightIsRejected()
     {
-        var packed = PackedLinearWeight.Create(new float[6], [1f, 2f], 2, 3);
-        Assert.Equal((2, 3, true), (packed.N, packed.K, packed.HasBias));
+        var packed = PackedLinearWeight.Create(StoredTensor.F32(new float[6], 2, 3), [1f, 2f], 2, 3);
+        Assert.Equal((2, 3, true, DType.F32), (packed.N, packed.K, packed.HasBias, packed.Storage));
         packed.Dispose();
         packed.Dispose();
         using var x = new GuardedBuffer(3);
@@ -83,8 +84,9 @@ public sealed unsafe class CpuGemmTests
     [Fact]
     public void MismatchedWeightOrBiasIsRejected()
     {
-        Assert.Throws<ArgumentException>(() => PackedLinearWeight.Create(new float[5], [], 2, 3));
-        Assert.Throws<ArgumentException>(() => PackedLinearWeight.Create(new float[6], [1f], 2, 3));
+        Assert.Throws<ArgumentException>(() => PackedLinearWeight.Create(StoredTensor.F32(new float[5], 5), [], 2, 3));
+        Assert.Throws<ArgumentException>(() => PackedLinearWeight.Create(StoredTensor.F32(new float[6], 6), [1f], 2, 3));
+        Assert.Throws<ArgumentException>(() => PackedLinearWeight.Create(new StoredTensor(DType.F64, new byte[48], [2, 3]), [], 2, 3));
     }
 
     /// <summary>Runs y = act(x·Wᵀ + b) on random data in guarded buffers and checks it against the double reference.</summary>
@@ -95,7 +97,7 @@ public sealed unsafe class CpuGemmTests
         x.FillRandom(random);
         float[] w = RandomValues(random, n * k), bias = hasBias ? RandomValues(random, n) : [];
         using var y = new GuardedBuffer((long)m * n);
-        using (var packed = PackedLinearWeight.Create(w, bias, n, k, kind))
+        using (var packed = PackedLinearWeight.Create(StoredTensor.F32(w, n, k), bias, n, k, kind))
             CpuGemm.Linear(x.Data, m, packed, y.Data, epilogue);
         x.AssertGuardsIntact();
         y.AssertGuardsIntact();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models;
 using RasNative.Runtime.Models.LuminaNext;
@@ -15,9 +16,7 @@ internal static class LuminaFixture
 
     public static LuminaNextTransformer LoadModel(string folderPath, IBackend backend)
     {
-        var folder = ModelFolder.Resolve(folderPath);
-        using var weights = folder.OpenWeights();
-        return LuminaNextTransformer.Load(weights, LuminaNextConfig.FromJson(folder.ConfigJson, folder.ConfigPath), backend);
+        return LuminaNextTransformer.Load(ModelSource.Open(folderPath).Get(PipelineComponent.Transformer), backend);
     }
 
     public static SafetensorsFile OpenCase(string caseName) => SafetensorsFile.Open(Path.Combine(ModelPath, caseName + ".safetensors"));

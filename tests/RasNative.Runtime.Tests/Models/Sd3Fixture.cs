@@ -1,4 +1,5 @@
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models.Sd3;
 using RasNative.Tests;
@@ -10,12 +11,15 @@ internal static class Sd3Fixture
 {
     public static Sd3Transformer LoadModel(string folderPath, IBackend backend)
     {
-        var folder = ModelFolder.Resolve(folderPath);
-        using var weights = folder.OpenWeights();
-        return Sd3Transformer.Load(weights, Sd3TransformerConfig.FromJson(folder.ConfigJson, folder.ConfigPath), backend);
+        return Sd3Transformer.Load(ModelSource.Open(folderPath).Get(PipelineComponent.Transformer), backend);
     }
 
     public static string ModelPath(string model) => FixturePaths.Get("sd3", model);
+
+    /// <summary>The same model from fixtures/sd3-single-file (Stability's layout), with the folder's config.json (head dim 8).</summary>
+    public static Sd3Transformer LoadSingleFile(string model, IBackend backend) =>
+        Sd3Transformer.Load(ModelSource.Open(FixturePaths.Get("sd3-single-file", model + ".safetensors"),
+            new ModelSourceOptions { TransformerConfig = Path.Combine(ModelPath(model), "config.json") }).Get(PipelineComponent.Transformer), backend);
 
     public static Sd3Inputs LoadInputs(SafetensorsFile file, IBackend backend) => new(
         Upload(file, "hidden_states", backend),

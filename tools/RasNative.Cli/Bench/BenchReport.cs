@@ -22,6 +22,8 @@ public sealed record BenchReport
     [JsonPropertyName("percent_of_peak")] public required double? PercentOfPeak { get; init; }
     [JsonPropertyName("op_ms")] public required Dictionary<string, double> OpMs { get; init; }
     [JsonPropertyName("peak_memory_mib")] public required double PeakMemoryMib { get; init; }
+    [JsonPropertyName("weights_mib")] public required double WeightsMib { get; init; }
+    [JsonPropertyName("weight_dtype")] public required string WeightDType { get; init; }   // a random preset's storage, or "checkpoint"
     [JsonPropertyName("ras")] public RasBenchReport? Ras { get; init; }
 }
 

@@ -18,6 +18,7 @@ public static class BenchTable
             : $"{r.Gflops:F1} GFLOP/s");
         foreach (var (op, ms) in r.OpMs) table.AddRow($"  {op}", $"{ms:F1} ms");
         table.AddRow("peak memory", $"{r.PeakMemoryMib:F0} MiB");
+        table.AddRow("weights", $"{r.WeightsMib:F1} MiB ({Markup.Escape(r.WeightDType)})");
         if (r.Ras is { } ras)
         {
             table.AddRow($"sampling, {ras.Steps} steps", $"dense {ras.DenseRunMs:F0} ms, RAS (ratio {ras.Ratio}) {ras.RasRunMs:F0} ms: {ras.Speedup:F2}x");

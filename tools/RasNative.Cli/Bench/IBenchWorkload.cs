@@ -11,6 +11,9 @@ public interface IBenchWorkload
     int ImageTokens { get; }
     int TextTokens { get; }
 
+    /// <summary>Backend memory the model's parameters hold.</summary>
+    long WeightBytes { get; }
+
     void Forward();
 
     RasOptions DefaultRas(int steps);

@@ -37,6 +37,7 @@ public sealed class LuminaWorkload : IBenchWorkload
     public int[] LatentShape => data.LatentShape;
     public int ImageTokens { get; }
     public int TextTokens => data.TextTokens;
+    public long WeightBytes => model.WeightBytes;
 
     public void Forward() => model.Forward(inputs, output);
 

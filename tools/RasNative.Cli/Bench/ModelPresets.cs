@@ -61,7 +61,7 @@ public static class ModelPresets
     public static void SaveModel(string folder, string configJson, Runtime.Models.RandomWeights weights)
     {
         SafetensorsWriter.Write(Path.Combine(folder, "diffusion_pytorch_model.safetensors"),
-            weights.Generated.Select(t => TensorToWrite.F32(t.Name, t.Data, [.. t.Shape.Select(d => (long)d)])));
+            weights.Generated.Select(t => new TensorToWrite(t.Name, weights.Storage, [.. t.Shape.Select(d => (long)d)], t.Data)));
         Loaders.Files.AtomicFile.Write(Path.Combine(folder, "config.json"), stream =>
         {
             using var writer = new StreamWriter(stream);
@@ -73,13 +73,6 @@ public static class ModelPresets
         System.Text.Json.JsonSerializer.Serialize(config, new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>The config as diffusers writes it, so a saved preset loads in diffusers and in RasNative.</summary>
-    public static string ToConfigJson(Sd3TransformerConfig c) => Serialize(new Dictionary<string, object?>
-    {
-        ["_class_name"] = "SD3Transformer2DModel",
-        ["sample_size"] = c.SampleSize, ["patch_size"] = c.PatchSize, ["in_channels"] = c.InChannels, ["out_channels"] = c.OutChannels,
-        ["num_layers"] = c.NumLayers, ["attention_head_dim"] = c.AttentionHeadDim, ["num_attention_heads"] = c.NumAttentionHeads,
-        ["joint_attention_dim"] = c.JointAttentionDim, ["caption_projection_dim"] = c.CaptionProjectionDim,
-        ["pooled_projection_dim"] = c.PooledProjectionDim, ["pos_embed_max_size"] = c.PosEmbedMaxSize,
-        ["qk_norm"] = c.QkNorm, ["dual_attention_layers"] = c.DualAttentionLayers,
-    });
+    public static string ToConfigJson(Sd3TransformerConfig c) =>
+        c.ToJsonObject().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
 }

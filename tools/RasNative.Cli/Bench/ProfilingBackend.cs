@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RasNative.Loaders;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
@@ -44,8 +45,10 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public IndexList UploadIndices(ReadOnlySpan<int> indices) => inner.UploadIndices(indices);
     public IndexList AllocateIndices(int capacity) => inner.AllocateIndices(capacity);
     public IndexList WriteIndices(ReadOnlySpan<int> indices, IndexList buffer) => inner.WriteIndices(indices, buffer);
-    public LinearWeight UploadLinear(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures) =>
+    public LinearWeight UploadLinear(StoredTensor weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures) =>
         inner.UploadLinear(weight, bias, outFeatures, inFeatures);
+    public long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias) =>
+        inner.LinearWeightBytes(storage, outFeatures, inFeatures, hasBias);
     public void Synchronize() => inner.Synchronize();
     public IDisposable Range(string name) => inner.Range(name);
     public void Dispose() => inner.Dispose();

@@ -23,7 +23,7 @@ public static class BenchCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "model folder, or random:<preset> (" + string.Join(", ", ModelPresets.Names) + ")", Required = true };
+        var model = new ModelOptions(ModelOptions.ModelDescription + ", or random:<preset> (" + string.Join(", ", ModelPresets.Names) + ")");
         var inputs = new Option<string?>("--inputs") { Description = "forward inputs (hidden_states, encoder_hidden_states, pooled_projections, timestep); default random" };
         var width = CliOptions.Number<int?>("--width", "image width in pixels (latent = width / 8; default sample_size · 8)", 1, 1 << 16);
         var height = CliOptions.Number<int?>("--height", "image height in pixels", 1, 1 << 16);
@@ -33,10 +33,13 @@ public static class BenchCommand
         var repeat = CliOptions.Number<int>("--repeat", "timed forwards after the warm-up", 1, 10_000, defaultValue: _ => 5);
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var save = new Option<string?>("--save") { Description = "write the model folder (random presets) and inputs.safetensors, for other tools to run the same work" };
+        var weightDType = new Option<string?>("--weight-dtype") { Description = "random presets: the dtype the weights are stored in (" + string.Join(" | ", WeightDTypes.Keys) + "; default f32)" };
+        weightDType.AcceptOnlyFromAmong([.. WeightDTypes.Keys]);
         var ras = new RasFlags();
         var backendOptions = new BackendOptions();
         var command = new Command("bench", "Measure forward and sampling speed.");
-        foreach (var option in new Option[] { model, inputs, width, height, batch, textLength, steps, repeat, json, save })
+        model.AddTo(command);
+        foreach (var option in new Option[] { inputs, width, height, batch, textLength, steps, repeat, json, save, weightDType })
             command.Options.Add(option);
         ras.AddTo(command);
         backendOptions.AddTo(command);
@@ -44,14 +47,18 @@ public static class BenchCommand
         command.SetAction(CliRunner.Guard(parsed =>
         {
             int repeats = parsed.GetValue(repeat), batchSize = parsed.GetValue(batch), text = parsed.GetValue(textLength);
-            string modelArg = parsed.GetValue(model)!;
+            string modelArg = parsed.GetValue(model.Model)!;
             string? saveDir = parsed.GetValue(save);
+            string? storageName = parsed.GetValue(weightDType);
+            if (storageName != null && !ModelPresets.IsPreset(modelArg))
+                throw new UsageException($"--weight-dtype {storageName}: only random:<preset> models take it (a checkpoint's weights keep their own dtype)");
             var progress = new BenchProgress();
 
             using var backend = new ProfilingBackend(backendOptions.Create(parsed));
             progress.Say("loading " + modelArg);
-            var work = Load(modelArg, backend, inputsPath: parsed.GetValue(inputs),
-                new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)), keepWeights: saveDir != null);
+            var storage = WeightDTypes[storageName ?? "f32"];
+            var work = Load(parsed, model, backend, inputsPath: parsed.GetValue(inputs),
+                new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)), keepWeights: saveDir != null, storage);
             if (saveDir != null) work.Save(saveDir);
 
             JitWarmup.Run(() =>
@@ -108,6 +115,8 @@ public static class BenchCommand
                 PercentOfPeak = peak is { } p ? 100 * flops / 1e9 / (median / 1e3) / p : null,
                 OpMs = opMs,
                 PeakMemoryMib = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0,
+                WeightsMib = work.WeightBytes / 1048576.0,
+                WeightDType = ModelPresets.IsPreset(modelArg) ? storage.ToSafetensorsName() : "checkpoint",
                 Ras = rasReport,
             };
             progress.Done();
@@ -118,28 +127,34 @@ public static class BenchCommand
         return command;
     }
 
-    static IBenchWorkload Load(string modelArg, ProfilingBackend backend, string? inputsPath, BenchShape shape, bool keepWeights)
+    /// <summary>--weight-dtype values: the safetensors dtypes a random preset can store its weights in.</summary>
+    static readonly Dictionary<string, DType> WeightDTypes = new()
     {
+        ["f32"] = DType.F32, ["bf16"] = DType.BF16, ["f16"] = DType.F16, ["f8_e4m3"] = DType.F8_E4M3, ["f8_e5m2"] = DType.F8_E5M2,
+    };
+
+    static IBenchWorkload Load(ParseResult parsed, ModelOptions model, ProfilingBackend backend, string? inputsPath, BenchShape shape, bool keepWeights, DType storage)
+    {
+        string modelArg = parsed.GetValue(model.Model)!;
         if (ModelPresets.IsPreset(modelArg))
         {
+            if (parsed.GetValue(model.Config) != null) throw new UsageException($"--config: {modelArg} is a preset with its own config");
             switch (ModelPresets.Get(modelArg))
             {
                 case Sd3TransformerConfig sd3:
-                    var sd3Weights = new RandomWeights(seed: 0, keep: keepWeights);
+                    var sd3Weights = new RandomWeights(seed: 0, keepWeights, storage);
                     return new Sd3Workload(backend, Sd3Transformer.Load(sd3Weights, sd3, backend), sd3Weights, inputsPath, shape);
                 case LuminaNextConfig lumina:
-                    var luminaWeights = new RandomWeights(seed: 0, keep: keepWeights, LuminaNextTransformer.HasBias);
+                    var luminaWeights = new RandomWeights(seed: 0, keepWeights, storage);
                     return new LuminaWorkload(backend, LuminaNextTransformer.Load(luminaWeights, lumina, backend), luminaWeights, inputsPath, shape);
             }
         }
-        var folder = ModelLoader.Resolve(modelArg);
-        if (ModelLoader.IsLumina(folder))
+        var transformer = ModelLoader.Transformer(model.Open(parsed));
+        if (ModelLoader.IsLumina(transformer))
         {
-            var config = ModelLoader.LuminaConfig(folder);
-            return new LuminaWorkload(backend, ModelLoader.LoadLumina(folder, config, backend), null, inputsPath, shape);
+            return new LuminaWorkload(backend, LuminaNextTransformer.Load(transformer, backend), null, inputsPath, shape);
         }
-        var sd3Config = ModelLoader.Sd3Config(folder);
-        return new Sd3Workload(backend, ModelLoader.LoadSd3(folder, sd3Config, backend), null, inputsPath, shape);
+        return new Sd3Workload(backend, Sd3Transformer.Load(transformer, backend), null, inputsPath, shape);
     }
 
     static Dictionary<string, double> OpMilliseconds(ProfilingBackend backend) => new()

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using RasNative.Cli.Infrastructure;
-using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models;
 using RasNative.Runtime.Models.LuminaNext;
@@ -16,7 +16,7 @@ public static class ForwardCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "transformer folder or diffusers pipeline folder", Required = true };
+        var model = new ModelOptions();
         var inputs = new Option<string>("--inputs") { Description = "safetensors with the model's inputs (SD3: hidden_states, encoder_hidden_states, pooled_projections, timestep; Lumina: hidden_states, timestep, encoder_hidden_states, encoder_mask)", Required = true };
         var output = new Option<string>("--output") { Description = "safetensors to write (tensor 'sample')", Required = true };
         var dump = new Option<string?>("--dump") { Description = "also write every intermediate activation (diffusers module names)" };
@@ -25,28 +25,29 @@ public static class ForwardCommand
         var baseLength = new Option<string?>("--base-sequence-length") { Description = "Lumina proportional attention base length, or none (default: the inputs' metadata, else none)" };
         var backendOptions = new BackendOptions();
         var command = new Command("forward", "Run one transformer forward pass.");
-        foreach (var option in new Option[] { model, inputs, output, dump, ropeLinear, ropeNtk, baseLength }) command.Options.Add(option);
+        model.AddTo(command);
+        foreach (var option in new Option[] { inputs, output, dump, ropeLinear, ropeNtk, baseLength }) command.Options.Add(option);
         backendOptions.AddTo(command);
         command.SetAction(CliRunner.Guard(parsed =>
         {
             var clock = Stopwatch.StartNew();
-            string modelPath = parsed.GetValue(model)!, inputsPath = parsed.GetValue(inputs)!;
-            var folder = ModelLoader.Resolve(modelPath);
+            string inputsPath = parsed.GetValue(inputs)!;
+            var transformer = ModelLoader.Transformer(model.Open(parsed));
             using var outputs = new OutputSet();
-            outputs.AddInput(folder.Root);
+            foreach (var path in model.InputPaths(parsed)) outputs.AddInput(path);
             outputs.AddInput(inputsPath);
             var mainOutput = outputs.Declare("--output", parsed.GetValue(output)!);
             var dumpOutput = parsed.GetValue(dump) is { } dumpPath ? outputs.Declare("--dump", dumpPath) : null;
             using var file = InputTensors.Open(inputsPath);
             using var backend = backendOptions.Create(parsed);
             var recorder = dumpOutput == null ? null : new ActivationRecorder(backend);
-            var sample = ModelLoader.IsLumina(folder)
-                ? ForwardLumina(folder, file, backend, recorder, LuminaRope(parsed, file, ropeLinear, ropeNtk, baseLength))
-                : ForwardSd3(folder, file, backend, recorder);
+            var sample = ModelLoader.IsLumina(transformer)
+                ? ForwardLumina(transformer, file, backend, recorder, LuminaRope(parsed, file, ropeLinear, ropeNtk, baseLength))
+                : ForwardSd3(transformer, file, backend, recorder);
 
             var metadata = new Dictionary<string, string>
             {
-                ["model"] = modelPath, ["inputs"] = inputsPath, ["backend"] = backend.Name,
+                ["model"] = parsed.GetValue(model.Model)!, ["inputs"] = inputsPath, ["backend"] = backend.Name,
                 ["dtype"] = backendOptions.DTypeName(parsed), ["version"] = ProgramVersion.Text,
             };
             var result = new OutputFile();
@@ -66,9 +67,9 @@ public static class ForwardCommand
         return command;
     }
 
-    static Tensor ForwardSd3(ModelFolder folder, InputTensors file, IBackend backend, IActivationObserver? observer)
+    static Tensor ForwardSd3(ModelComponent component, InputTensors file, IBackend backend, IActivationObserver? observer)
     {
-        var transformer = ModelLoader.LoadSd3(folder, ModelLoader.Sd3Config(folder), backend);
+        var transformer = Sd3Transformer.Load(component, backend);
         var latent = file.Upload(backend, "hidden_states", 4);
         var request = new Sd3Inputs(latent, file.Upload(backend, "encoder_hidden_states", 3),
             file.Upload(backend, "pooled_projections", 2), file.Read("timestep", 1));
@@ -77,10 +78,10 @@ public static class ForwardCommand
         return sample;
     }
 
-    static Tensor ForwardLumina(ModelFolder folder, InputTensors file, IBackend backend, IActivationObserver? observer,
+    static Tensor ForwardLumina(ModelComponent component, InputTensors file, IBackend backend, IActivationObserver? observer,
         (LuminaRopeScaling Rope, int? BaseSequenceLength) options)
     {
-        var transformer = ModelLoader.LoadLumina(folder, ModelLoader.LuminaConfig(folder), backend);
+        var transformer = LuminaNextTransformer.Load(component, backend);
         var latent = file.Upload(backend, "hidden_states", 4);
         var request = new LuminaNextInputs(latent, file.Read("timestep", 1), file.Upload(backend, "encoder_hidden_states", 3),
             file.Upload(backend, "encoder_mask", 2), options.Rope, options.BaseSequenceLength);

@@ -20,7 +20,7 @@ public static class GenerateCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "transformer folder or diffusers pipeline folder", Required = true };
+        var model = new ModelOptions();
         var embeddings = new Option<string>("--embeddings") { Description = "the pipeline's prompt tensors (SD3: prompt_embeds, pooled_prompt_embeds and negatives; Lumina: prompt_embeds, prompt_attention_mask and negatives)", Required = true };
         var steps = CliOptions.Number<int>("--steps", "sampler steps", 1, MaxSteps, defaultValue: _ => 28);
         var guidance = CliOptions.Number<float?>("--guidance", "classifier-free guidance scale, ≥ 0; > 1 needs the negative embeddings (default: SD3 7, Lumina 4)", 0, 1e4);
@@ -37,7 +37,8 @@ public static class GenerateCommand
         var ras = new RasFlags();
         var backendOptions = new BackendOptions();
         var command = new Command("generate", "Denoise from text embeddings with FlowMatch Euler, CFG and Region-Adaptive Sampling.");
-        foreach (var option in new Option[] { model, embeddings, steps, guidance, latents, seed, width, height, shift, watershed, proportional, output, trace, heatmap })
+        model.AddTo(command);
+        foreach (var option in new Option[] { embeddings, steps, guidance, latents, seed, width, height, shift, watershed, proportional, output, trace, heatmap })
             command.Options.Add(option);
         ras.AddTo(command);
         backendOptions.AddTo(command);
@@ -46,21 +47,22 @@ public static class GenerateCommand
         {
             var clock = Stopwatch.StartNew();
             int stepCount = parsed.GetValue(steps);
-            string modelPath = parsed.GetValue(model)!, embeddingsPath = parsed.GetValue(embeddings)!;
-            var folder = ModelLoader.Resolve(modelPath);
+            string modelPath = parsed.GetValue(model.Model)!, embeddingsPath = parsed.GetValue(embeddings)!;
+            var source = model.Open(parsed);
+            var transformer = ModelLoader.Transformer(source);
 
             // Every output is checked against every input and against each other before any work.
             using var outputs = new OutputSet();
-            outputs.AddInput(folder.Root);
+            foreach (var path in model.InputPaths(parsed)) outputs.AddInput(path);
             outputs.AddInput(embeddingsPath);
             outputs.AddInput(parsed.GetValue(latents));
             var mainOutput = outputs.Declare("--output", parsed.GetValue(output)!);
             var traceOutput = parsed.GetValue(trace) is { } tracePath ? outputs.Declare("--trace", tracePath) : null;
             var heatmapOutput = parsed.GetValue(heatmap) is { } heatmapPath ? outputs.Declare("--ras-heatmap", heatmapPath) : null;
 
-            IGenerationModel family = ModelLoader.IsLumina(folder)
-                ? new LuminaGeneration(folder, new LuminaPipelineOptions(parsed.GetValue(watershed), parsed.GetValue(proportional)))
-                : new Sd3Generation(folder);
+            IGenerationModel family = ModelLoader.IsLumina(transformer)
+                ? new LuminaGeneration(transformer, new LuminaPipelineOptions(parsed.GetValue(watershed), parsed.GetValue(proportional)))
+                : new Sd3Generation(transformer);
             float guidanceScale = parsed.GetValue(guidance) ?? family.DefaultGuidance;
             var (shape, seedValue) = LatentShape(parsed, latents, seed, width, height, family);
             int rows = shape[2] / family.PatchSize, columns = shape[3] / family.PatchSize;
@@ -70,7 +72,7 @@ public static class GenerateCommand
             using (var embeddingFile = InputTensors.Open(embeddingsPath))
                 textTokens = family.ReadConditioning(embeddingFile, guidanceScale);
             var settings = new GenerationSettings(stepCount, guidanceScale,
-                parsed.GetValue(shift) ?? ModelLoader.SchedulerShift(folder, family.DefaultShift), rasOptions);
+                parsed.GetValue(shift) ?? ModelLoader.SchedulerShift(source, family.DefaultShift), rasOptions);
             bool cpu = parsed.GetValue(backendOptions.Backend) == "cpu";
             if (cpu) RequireHostFits(family, new TokenShape(settings.UsesGuidance ? 2 : 1, rows * columns, textTokens), rasOptions.SampleRatio < 1);
             var noise = seedValue is { } s

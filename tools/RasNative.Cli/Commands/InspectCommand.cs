@@ -1,32 +1,48 @@
 using System.CommandLine;
 using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 
 namespace RasNative.Cli.Commands;
 
-/// <summary>inspect: every tensor of a checkpoint file or model folder, totals, and the config summary.</summary>
+/// <summary>inspect: the dialect, the tensors, and each component found with its config (inferred from the shapes for single files).</summary>
 public static class InspectCommand
 {
     public static Command Create()
     {
-        var path = new Argument<string>("PATH") { Description = "a .safetensors file, an .index.json, or a model/pipeline folder" };
-        var command = new Command("inspect", "List the tensors (name, dtype, shape, bytes) and config of a checkpoint.");
+        var path = new Argument<string>("PATH") { Description = "a .safetensors file (any layout), an .index.json, or a model / pipeline folder" };
+        var model = new ModelOptions();
+        var command = new Command("inspect", "Name a checkpoint's dialect and components; list its tensors (name, dtype, shape, bytes) and each component's config.");
         command.Arguments.Add(path);
+        model.AddTo(command, componentOverrides: true, modelOption: false);
         command.SetAction(CliRunner.Guard(parsed =>
         {
             string target = parsed.GetValue(path)!;
-            ModelFolder? folder = Directory.Exists(target) && HasConfig(target) ? ModelFolder.Resolve(target) : null;
-            if (!Directory.Exists(target) && !File.Exists(target)) throw new FileNotFoundException($"{target}: no such file or folder");
-            using var source = folder?.OpenWeights() ?? CheckpointOpener.Open(target);
-            PrintTensors(source);
-            if (folder != null) PrintConfig(folder);
+            if (target.EndsWith(".index.json", StringComparison.OrdinalIgnoreCase))
+            {
+                using var sharded = CheckpointOpener.Open(target);
+                PrintTensors(sharded);
+                return 0;
+            }
+            var source = model.Open(parsed, target);
+            if (source.Dialect.IsSingleFile())
+            {
+                using var file = SafetensorsFile.Open(target);
+                PrintTensors(file);
+            }
+            else
+            {
+                foreach (var kind in Enum.GetValues<PipelineComponent>().Where(k => k.HasWeights() && source.Has(k)))
+                {
+                    using var weights = source.Get(kind).OpenWeights();
+                    PrintTensors(weights);
+                }
+            }
+            PrintComponents(source);
             return 0;
         }));
         return command;
     }
-
-    static bool HasConfig(string dir) =>
-        File.Exists(Path.Combine(dir, "config.json")) || File.Exists(Path.Combine(dir, "model_index.json"));
 
     static void PrintTensors(ITensorSource source)
     {
@@ -46,20 +62,58 @@ public static class InspectCommand
         Console.WriteLine($"source: {source.Description}");
         Console.WriteLine($"total: {source.Tensors.Count} tensors, {elements:N0} elements, {bytes:N0} bytes ({bytes / 1048576.0:F1} MiB)");
         foreach (var (dtype, (count, size)) in perDType) Console.WriteLine($"  {dtype}: {count} tensors, {size:N0} bytes");
+        Console.WriteLine();
     }
 
-    static void PrintConfig(ModelFolder folder)
+    /// <summary>Every component: where it is, how its names map, its config; a component that cannot be used says why.</summary>
+    static void PrintComponents(ModelSource source)
     {
-        Console.WriteLine();
-        Console.WriteLine($"config: {folder.ConfigPath}");
-        Console.WriteLine($"  class: {folder.ClassName}");
-        foreach (var property in folder.ConfigJson.EnumerateObject().Where(p => !p.Name.StartsWith('_')))
-            Console.WriteLine($"  {property.Name}: {System.Text.Json.JsonSerializer.Serialize(property.Value)}");
-        if (folder.SchedulerConfigPath != null)
-            Console.WriteLine($"scheduler: {folder.SchedulerConfigPath} (shift {FlowMatchSchedulerConfig.Load(folder.SchedulerConfigPath).Shift})");
-        if (folder.ClassName == ModelLoader.Sd3ClassName)
+        Console.WriteLine($"dialect: {source.Dialect.Describe()}");
+        var absent = new List<string>();
+        foreach (var kind in Enum.GetValues<PipelineComponent>())
         {
-            var cfg = Sd3TransformerConfig.FromJson(folder.ConfigJson, folder.ConfigPath);
+            if (!source.Has(kind))
+            {
+                absent.Add(kind.SubfolderName());
+                continue;
+            }
+            ModelComponent component;
+            try
+            {
+                component = source.Get(kind);
+            }
+            catch (ModelFolderException e)
+            {
+                Console.WriteLine($"{kind.SubfolderName()}: cannot be used: {e.Message}");
+                continue;
+            }
+            PrintComponent(component);
+        }
+        if (absent.Count > 0) Console.WriteLine($"absent: {string.Join(", ", absent)}");
+        if (source.IgnoredTensors.Count > 0)
+            Console.WriteLine($"ignored: {source.IgnoredTensors.Count} tensors outside every component (first '{source.IgnoredTensors[0]}')");
+    }
+
+    static void PrintComponent(ModelComponent component)
+    {
+        Console.WriteLine($"{component.Kind.SubfolderName()}: {component.Location}");
+        if (component.HasWeights)
+        {
+            using var weights = component.OpenWeights();
+            Console.WriteLine($"  names: {component.Naming} ({weights.Tensors.Count} tensors)");
+        }
+        if (component.TextProjectionIsIdentity) Console.WriteLine("  text projection: identity (the file stores none)");
+        foreach (var note in component.Notes) Console.WriteLine($"  note: {note}");
+        Console.WriteLine($"  config: {component.ConfigSource}");
+        if (component.Kind.IsTokenizer()) return;
+        if (component.ClassName is { } className) Console.WriteLine($"    class: {className}");
+        foreach (var property in component.Config.EnumerateObject().Where(p => !p.Name.StartsWith('_') && p.Name != "architectures"))
+            Console.WriteLine($"    {property.Name}: {property.Value.GetRawText()}");
+        if (component.Kind == PipelineComponent.Scheduler)
+            Console.WriteLine($"  summary: shift {FlowMatchSchedulerConfig.FromJson(component.Config, component.ConfigSource).Shift}");
+        if (ModelLoader.IsSd3(component) && component.Kind == PipelineComponent.Transformer)
+        {
+            var cfg = Sd3TransformerConfig.FromJson(component.Config, component.ConfigSource);
             Console.WriteLine($"  summary: SD3 MMDiT, {cfg.NumLayers} joint blocks, {cfg.NumAttentionHeads} heads x {cfg.AttentionHeadDim} (D = {cfg.InnerDim}), " +
                 $"qk_norm {cfg.QkNorm ?? "none"}, dual attention in {cfg.DualAttentionLayers.Length} blocks");
         }

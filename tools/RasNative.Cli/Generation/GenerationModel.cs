@@ -1,5 +1,5 @@
 using RasNative.Cli.Infrastructure;
-using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models;
 using RasNative.Sampler.Generation;
@@ -8,12 +8,12 @@ using RasNative.Sampler.Ras;
 namespace RasNative.Cli.Generation;
 
 /// <summary>
-/// What every model family's generate shares: the folder, the memory its weights take, and the embeddings-file
+/// What every model family's generate shares: the transformer component, the memory its weights take, and the embeddings-file
 /// reading rule (the prompt pair, and under guidance the negative pair of the same shapes).
 /// </summary>
-public abstract class GenerationModel(ModelFolder folder) : IGenerationModel
+public abstract class GenerationModel(ModelComponent transformer) : IGenerationModel
 {
-    protected ModelFolder Folder { get; } = folder;
+    protected ModelComponent Transformer { get; } = transformer;
 
     public abstract int InChannels { get; }
     public abstract int PatchSize { get; }
@@ -31,7 +31,7 @@ public abstract class GenerationModel(ModelFolder folder) : IGenerationModel
     /// <summary>Parameter count of the checkpoint (every tensor, as the model keeps them all).</summary>
     public long ParameterCount()
     {
-        using var weights = Folder.OpenWeights();
+        using var weights = Transformer.OpenWeights();
         return weights.Tensors.Sum(t => t.ElementCount);
     }
 

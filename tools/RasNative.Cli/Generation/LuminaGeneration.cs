@@ -1,5 +1,6 @@
 using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models;
 using RasNative.Runtime.Models.LuminaNext;
@@ -12,9 +13,9 @@ namespace RasNative.Cli.Generation;
 /// LuminaText2ImgPipeline: prompt embeddings with attention masks, batch [prompt ; negative], guidance 4 on the
 /// first three channels, shift 1 (diffusers' scheduler default), its RoPE watershed and proportional attention.
 /// </summary>
-public sealed class LuminaGeneration(ModelFolder folder, LuminaPipelineOptions options) : GenerationModel(folder)
+public sealed class LuminaGeneration(ModelComponent transformer, LuminaPipelineOptions options) : GenerationModel(transformer)
 {
-    readonly LuminaNextConfig config = ModelLoader.LuminaConfig(folder);
+    readonly LuminaNextConfig config = ModelLoader.LuminaConfig(transformer);
     LuminaConditioning? text;
 
     public override int InChannels => config.InChannels;
@@ -41,6 +42,6 @@ public sealed class LuminaGeneration(ModelFolder folder, LuminaPipelineOptions o
     }
 
     public override float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep) =>
-        new LuminaSampler(ModelLoader.LoadLumina(Folder, config, backend), backend)
+        new LuminaSampler(LuminaNextTransformer.Load(Transformer, backend), backend)
             .Run(noise, latentShape, text ?? throw new InvalidOperationException("conditioning not read"), settings, options, onStep);
 }

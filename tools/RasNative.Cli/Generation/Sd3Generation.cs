@@ -1,5 +1,6 @@
 using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models;
 using RasNative.Runtime.Models.Sd3;
@@ -9,9 +10,9 @@ using RasNative.Sampler.Ras;
 namespace RasNative.Cli.Generation;
 
 /// <summary>StableDiffusion3Pipeline: prompt/pooled embeddings, CFG batch [negative ; prompt], shift 3.</summary>
-public sealed class Sd3Generation(ModelFolder folder) : GenerationModel(folder)
+public sealed class Sd3Generation(ModelComponent transformer) : GenerationModel(transformer)
 {
-    readonly Sd3TransformerConfig config = ModelLoader.Sd3Config(folder);
+    readonly Sd3TransformerConfig config = ModelLoader.Sd3Config(transformer);
     TextConditioning? text;
 
     public override int InChannels => config.InChannels;
@@ -39,6 +40,6 @@ public sealed class Sd3Generation(ModelFolder folder) : GenerationModel(folder)
     }
 
     public override float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep) =>
-        new Sd3Sampler(ModelLoader.LoadSd3(Folder, config, backend), backend)
+        new Sd3Sampler(Sd3Transformer.Load(Transformer, backend), backend)
             .Run(noise, latentShape, text ?? throw new InvalidOperationException("conditioning not read"), settings, onStep);
 }

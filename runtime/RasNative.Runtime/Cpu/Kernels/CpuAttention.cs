@@ -87,7 +87,7 @@ public static unsafe class CpuAttention
     {
         public TaskScratch(int headDim)
         {
-            QueryT = ThreadScratch.Get((2 * headDim + KeyTile + 2) * QueryTile);
+            QueryT = ThreadScratch.AttentionTiles((2 * headDim + KeyTile + 2) * QueryTile);
             OutputT = QueryT + headDim * QueryTile;
             Scores = OutputT + headDim * QueryTile;
             RunningMax = Scores + KeyTile * QueryTile;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using RasNative.Loaders;
 
 namespace RasNative.Runtime.Cpu.Kernels;
 
@@ -9,6 +10,10 @@ namespace RasNative.Runtime.Cpu.Kernels;
 /// against each weight panel slice (L1-resident). x is not packed: the micro-kernel broadcasts straight from
 /// six x rows, which measured as fast as packing at these depths and much faster for a few hundred rows, where
 /// repacking per task dominated. Bias and activation are applied as the last slice's tiles leave the registers.
+/// Weights held narrower than float32 are widened one panel slice at a time (KC × 2W elements, exactly, see
+/// <see cref="FloatFormats.Widen"/>) into this thread's scratch, which the micro-kernel then reads for all of the
+/// block's rows (NarrowMC of them); it sees the same floats in the same order as with float32 weights, so results
+/// are bit-identical.
 /// </summary>
 public static unsafe class CpuGemm
 {
@@ -16,6 +21,12 @@ public static unsafe class CpuGemm
     // weight slice (up to 24 KiB on AVX2) stays in L1 while six-row tiles sweep over it. Depths up to
     // 384 (the bench model's D) take a single slice, so y is written once.
     const int MC = 96;
+
+    // Weights held narrower than float32 are widened once per (row block, K slice, panel), so their blocks take
+    // more rows: measured with process CPU time on the 2-core Zen 3 machine (docs/benchmarks.md), 384 rows cut the
+    // F16/fp8 overhead over float32 weights on the sd3-bench shapes from ~35 % (96 rows) and ~15 % (192) to ~9 %,
+    // although 384·KC floats of x (576 KiB) then spill from its 512 KiB L2 into L3.
+    const int NarrowMC = 384;
     const int TargetKC = 384;
 
     // Below this many multiply-adds waking a worker costs more than it saves.
@@ -35,7 +46,8 @@ public static unsafe class CpuGemm
             throw new ArgumentNullException(x == null ? nameof(x) : nameof(y));
 
         int kSlices = (w.K + TargetKC - 1) / TargetKC;
-        int mBlocks = (m + MC - 1) / MC;
+        int mc = w.Storage == DType.F32 ? MC : NarrowMC;
+        int mBlocks = (m + mc - 1) / mc;
         bool parallel = (long)m * w.N * w.K >= ParallelThreshold;
         int targetTasks = parallel ? TasksPerThread * Environment.ProcessorCount : 1;
         int nBlocks = Math.Clamp((targetTasks + mBlocks - 1) / mBlocks, 1, w.PanelCount);
@@ -45,10 +57,14 @@ public static unsafe class CpuGemm
             Y = y,
             Panels = w.Panels,
             Bias = w.Bias,
+            Storage = w.Storage,
+            ElementSize = w.ElementSize,
+            Scale = w.Scale,
             M = m,
             N = w.N,
             K = w.K,
             KC = (w.K + kSlices - 1) / kSlices,
+            MC = mc,
             PanelCount = w.PanelCount,
             NBlocks = nBlocks,
             Epilogue = epilogue,
@@ -70,8 +86,12 @@ public static unsafe class CpuGemm
 
     struct LinearJob
     {
-        public float* X, Y, Panels, Bias;
-        public int M, N, K, KC, PanelCount, NBlocks;
+        public float* X, Y, Bias;
+        public byte* Panels;
+        public DType Storage;
+        public int ElementSize;
+        public float Scale;
+        public int M, N, K, KC, MC, PanelCount, NBlocks;
         public GemmEpilogue Epilogue;
     }
 
@@ -84,10 +104,11 @@ public static unsafe class CpuGemm
         var job = (LinearJob*)context;
         int width = 2 * TS.Width;
         int n = job->N, k = job->K;
-        int i0 = task / job->NBlocks * MC;
-        int rows = Math.Min(MC, job->M - i0);
+        int i0 = task / job->NBlocks * job->MC;
+        int rows = Math.Min(job->MC, job->M - i0);
         int nBlock = task % job->NBlocks;
         int p0 = nBlock * job->PanelCount / job->NBlocks, p1 = (nBlock + 1) * job->PanelCount / job->NBlocks;
+        float* widened = job->Storage == DType.F32 ? null : ThreadScratch.WidenedPanel(job->KC * width);
 
         for (int k0 = 0; k0 < k; k0 += job->KC)
         {
@@ -98,7 +119,8 @@ public static unsafe class CpuGemm
             {
                 int n0 = p * width;
                 int cols = Math.Min(width, n - n0);
-                float* b = job->Panels + ((long)p * k + k0) * width;
+                byte* stored = job->Panels + ((long)p * k + k0) * width * job->ElementSize;
+                float* b = widened == null ? (float*)stored : Widen(job, stored, kc * width, widened);
                 float* c = job->Y + (long)i0 * n + n0;
                 var store = new TileStore(k0 > 0, last && job->Bias != null ? job->Bias + n0 : null, last ? job->Epilogue : GemmEpilogue.None);
                 if (cols == width)
@@ -107,6 +129,13 @@ public static unsafe class CpuGemm
                     EdgeColumns<TS, TV>(rows, cols, a, k, b, kc, c, n, store);
             }
         }
+    }
+
+    /// <summary>One panel slice of <paramref name="count"/> stored elements → float32 (decode, then the per-tensor scale).</summary>
+    static float* Widen(LinearJob* job, byte* stored, int count, float* destination)
+    {
+        FloatFormats.Widen(job->Storage, new ReadOnlySpan<byte>(stored, count * job->ElementSize), job->Scale, new Span<float>(destination, count));
+        return destination;
     }
 
     /// <summary>The last panel's partial columns go through a full-width scratch tile, so the kernel never writes past y.</summary>

@@ -3,16 +3,27 @@ using System.Runtime.InteropServices;
 
 namespace RasNative.Runtime.Cpu.Kernels;
 
-/// <summary>Per-thread working memory for kernel tasks (packed A blocks, attention tiles), reused across calls.</summary>
+/// <summary>
+/// Per-thread working memory for kernel tasks, reused across calls; one buffer per use, so a task holding one
+/// (attention tiles) never shares it with another (a GEMM's widened weight panel).
+/// </summary>
 internal static unsafe class ThreadScratch
 {
     const int AlignmentFloats = 16;
 
     [ThreadStatic]
-    static float[]? buffer;
+    static float[]? attentionTiles;
 
-    /// <summary>At least <paramref name="length"/> 64-byte-aligned floats, valid until this thread's next call.</summary>
-    public static float* Get(int length)
+    [ThreadStatic]
+    static float[]? widenedPanel;
+
+    /// <summary>At least <paramref name="length"/> 64-byte-aligned floats for attention's tiles, valid until this thread's next call.</summary>
+    public static float* AttentionTiles(int length) => Get(ref attentionTiles, length);
+
+    /// <summary>At least <paramref name="length"/> 64-byte-aligned floats for a widened weight panel slice, valid until this thread's next call.</summary>
+    public static float* WidenedPanel(int length) => Get(ref widenedPanel, length);
+
+    static float* Get(ref float[]? buffer, int length)
     {
         if (buffer == null || buffer.Length < length + AlignmentFloats)
             buffer = GC.AllocateUninitializedArray<float>(length + AlignmentFloats, pinned: true);

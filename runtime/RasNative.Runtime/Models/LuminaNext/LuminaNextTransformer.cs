@@ -1,4 +1,5 @@
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models.Sd3;
 using RasNative.Runtime.Tensors;
@@ -59,13 +60,25 @@ public sealed partial class LuminaNextTransformer
     public static LuminaNextTransformer Load(ITensorSource checkpoint, LuminaNextConfig config, IBackend backend) =>
         Load(new CheckpointWeights(checkpoint), config, backend);
 
-    public static LuminaNextTransformer Load(IWeightSource weights, LuminaNextConfig config, IBackend backend) =>
-        new(backend, config, LuminaNextWeights.Bind(new WeightBinder(weights, backend), config));
+    /// <summary>The transformer component of a <see cref="ModelSource"/>.</summary>
+    public static LuminaNextTransformer Load(ModelComponent transformer, IBackend backend)
+    {
+        var config = LuminaNextConfig.FromJson(transformer.Config, transformer.ConfigSource);
+        using var weights = transformer.OpenWeights();
+        return Load(weights, config, backend);
+    }
 
-    /// <summary>Which optional biases diffusers' LuminaNextDiT2DModel has: none in attention projections or the FFN.</summary>
-    public static bool HasBias(string biasName) =>
-        !(biasName.Contains(".attn1.to_", StringComparison.Ordinal) || biasName.Contains(".attn2.to_", StringComparison.Ordinal)
-          || biasName.Contains(".feed_forward.", StringComparison.Ordinal));
+    public static LuminaNextTransformer Load(IWeightSource weights, LuminaNextConfig config, IBackend backend)
+    {
+        var binder = new WeightBinder(weights, backend);
+        return new(backend, config, LuminaNextWeights.Bind(binder, config)) { WeightBytes = binder.BytesHeld };
+    }
+
+    /// <summary>Backend memory the parameters hold (Linear weights in their stored width).</summary>
+    public long WeightBytes { get; private init; }
+
+    /// <summary>The bound parameters (their formats and sizes).</summary>
+    public LuminaNextWeights Weights => weights;
 
     /// <summary>
     /// output [B, C_out, H, W] ← the model output (learn_sigma: 2C channels). With <paramref name="activePatches"/>

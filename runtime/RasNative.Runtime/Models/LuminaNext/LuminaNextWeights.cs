@@ -4,9 +4,16 @@ using RasNative.Runtime.Tensors;
 
 namespace RasNative.Runtime.Models.LuminaNext;
 
-/// <summary>LuminaNextDiT2DModel's parameters, one member per diffusers module, bound by checkpoint name (pad_token is unused).</summary>
+/// <summary>
+/// LuminaNextDiT2DModel's parameters, one member per diffusers module, bound by checkpoint name. As in diffusers, the
+/// attention projections (to_q/k/v, attn2.to_out.0) and the SwiGLU feed-forward have no bias, every other Linear has
+/// one. pad_token is a parameter diffusers' forward never reads: the one known extra.
+/// </summary>
 public sealed class LuminaNextWeights
 {
+    /// <summary>Present in every LuminaNextDiT2DModel checkpoint, read by none of its code.</summary>
+    const string UnusedParameter = "pad_token";
+
     public required LinearWeight PatchEmbedderProj { get; init; }     // patch_embedder.proj (Linear C·p·p → D)
     public required MlpWeights TimestepEmbedder { get; init; }        // time_caption_embed.timestep_embedder
     public required LayerNormWeights CaptionNorm { get; init; }       // time_caption_embed.caption_embedder.0
@@ -22,16 +29,18 @@ public sealed class LuminaNextWeights
             throw new ModelLoadException($"config: hidden_size {d} / num_attention_heads {cfg.NumAttentionHeads} must give a head_dim divisible by 4 (2-D RoPE)");
         if (cfg.NumAttentionHeads % cfg.KvHeads != 0)
             throw new ModelLoadException($"config: num_attention_heads {cfg.NumAttentionHeads} is not a multiple of num_kv_heads {cfg.KvHeads}");
-        return new LuminaNextWeights
+        var weights = new LuminaNextWeights
         {
-            PatchEmbedderProj = w.Linear("patch_embedder.proj", d, cfg.InChannels * p * p),
+            PatchEmbedderProj = w.Linear("patch_embedder.proj", bias: true, d, cfg.InChannels * p * p),
             TimestepEmbedder = MlpWeights.Bind(w, "time_caption_embed.timestep_embedder", LuminaNextTransformer.TimestepFeatures, e),
             CaptionNorm = LayerNormWeights.Bind(w, "time_caption_embed.caption_embedder.0", cfg.CrossAttentionDim),
-            CaptionProj = w.Linear("time_caption_embed.caption_embedder.1", e, cfg.CrossAttentionDim),
+            CaptionProj = w.Linear("time_caption_embed.caption_embedder.1", bias: true, e, cfg.CrossAttentionDim),
             Layers = [.. Enumerable.Range(0, cfg.NumLayers).Select(i => LuminaNextBlockWeights.Bind(w, cfg, i))],
-            NormOutLinear1 = w.Linear("norm_out.linear_1", d, e),
-            NormOutLinear2 = w.Linear("norm_out.linear_2", p * p * cfg.OutChannels, d),
+            NormOutLinear1 = w.Linear("norm_out.linear_1", bias: true, d, e),
+            NormOutLinear2 = w.Linear("norm_out.linear_2", bias: true, p * p * cfg.OutChannels, d),
         };
+        w.Finish(UnusedParameter);
+        return weights;
     }
 }
 
@@ -52,9 +61,9 @@ public sealed record LuminaAttentionWeights(LinearWeight ToQ, LinearWeight ToK, 
     {
         int d = cfg.HiddenSize, kv = cfg.KvHeads * cfg.HeadDim;
         return new(
-            w.Linear(prefix + ".to_q", d, d),
-            w.Linear(prefix + ".to_k", kv, keyInput),
-            w.Linear(prefix + ".to_v", kv, keyInput),
+            w.Linear(prefix + ".to_q", bias: false, d, d),
+            w.Linear(prefix + ".to_k", bias: false, kv, keyInput),
+            w.Linear(prefix + ".to_v", bias: false, kv, keyInput),
             cfg.QkNorm ? LayerNormWeights.Bind(w, prefix + ".norm_q", d) : null,
             cfg.QkNorm ? LayerNormWeights.Bind(w, prefix + ".norm_k", kv) : null);
     }
@@ -64,9 +73,9 @@ public sealed record LuminaAttentionWeights(LinearWeight ToQ, LinearWeight ToK, 
 public sealed record LuminaFeedForwardWeights(LinearWeight Linear1, LinearWeight Linear2, LinearWeight Linear3)
 {
     public static LuminaFeedForwardWeights Bind(WeightBinder w, string prefix, int width, int inner) => new(
-        w.Linear(prefix + ".linear_1", inner, width),
-        w.Linear(prefix + ".linear_2", width, inner),
-        w.Linear(prefix + ".linear_3", inner, width));
+        w.Linear(prefix + ".linear_1", bias: false, inner, width),
+        w.Linear(prefix + ".linear_2", bias: false, width, inner),
+        w.Linear(prefix + ".linear_3", bias: false, inner, width));
 }
 
 /// <summary>layers.{i}: LuminaNextDiTBlock.</summary>
@@ -90,11 +99,11 @@ public sealed class LuminaNextBlockWeights
         int d = cfg.HiddenSize;
         return new LuminaNextBlockWeights
         {
-            Norm1Linear = w.Linear(prefix + ".norm1.linear", 4 * d, LuminaNextTransformer.ConditioningWidth(cfg)),
+            Norm1Linear = w.Linear(prefix + ".norm1.linear", bias: true, 4 * d, LuminaNextTransformer.ConditioningWidth(cfg)),
             Norm1Norm = w.Parameter(prefix + ".norm1.norm.weight", d),
             Attn1 = LuminaAttentionWeights.Bind(w, prefix + ".attn1", cfg, d),
             Attn2 = LuminaAttentionWeights.Bind(w, prefix + ".attn2", cfg, cfg.CrossAttentionDim),
-            Attn2ToOut = w.Linear(prefix + ".attn2.to_out.0", d, d),
+            Attn2ToOut = w.Linear(prefix + ".attn2.to_out.0", bias: false, d, d),
             Gate = w.Parameter(prefix + ".gate", cfg.NumAttentionHeads),
             Norm1Context = w.Parameter(prefix + ".norm1_context.weight", cfg.CrossAttentionDim),
             Norm2 = w.Parameter(prefix + ".norm2.weight", d),

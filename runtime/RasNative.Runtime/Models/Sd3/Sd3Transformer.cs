@@ -1,4 +1,5 @@
 using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
@@ -42,8 +43,25 @@ public sealed partial class Sd3Transformer
     public static Sd3Transformer Load(ITensorSource checkpoint, Sd3TransformerConfig config, IBackend backend) =>
         Load(new CheckpointWeights(checkpoint), config, backend);
 
-    public static Sd3Transformer Load(IWeightSource weights, Sd3TransformerConfig config, IBackend backend) =>
-        new(backend, config, Sd3Weights.Bind(new WeightBinder(weights, backend), config));
+    /// <summary>The transformer component of a <see cref="ModelSource"/>, whatever layout it was stored in.</summary>
+    public static Sd3Transformer Load(ModelComponent transformer, IBackend backend)
+    {
+        var config = Sd3TransformerConfig.FromJson(transformer.Config, transformer.ConfigSource);
+        using var weights = transformer.OpenWeights();
+        return Load(weights, config, backend);
+    }
+
+    public static Sd3Transformer Load(IWeightSource weights, Sd3TransformerConfig config, IBackend backend)
+    {
+        var binder = new WeightBinder(weights, backend);
+        return new(backend, config, Sd3Weights.Bind(binder, config)) { WeightBytes = binder.BytesHeld };
+    }
+
+    /// <summary>Backend memory the parameters hold (Linear weights in their stored width).</summary>
+    public long WeightBytes { get; private init; }
+
+    /// <summary>The bound parameters (their formats and sizes).</summary>
+    public Sd3Weights Weights => weights;
 
     /// <summary>
     /// output [B, C_out, H, W] ← the velocity. With <paramref name="activePatches"/> only those patches

@@ -3,7 +3,10 @@ using RasNative.Runtime.Tensors;
 
 namespace RasNative.Runtime.Models.Sd3;
 
-/// <summary>SD3Transformer2DModel's parameters, one member per diffusers module, bound by checkpoint name.</summary>
+/// <summary>
+/// SD3Transformer2DModel's parameters, one member per diffusers module, bound by checkpoint name. Every Linear of
+/// the diffusers model has a bias; a checkpoint tensor the model does not bind is an error.
+/// </summary>
 public sealed class Sd3Weights
 {
     public required LinearWeight PosEmbedProj { get; init; }          // pos_embed.proj (Conv2d k = s = p)
@@ -20,17 +23,19 @@ public sealed class Sd3Weights
         int d = cfg.InnerDim, p = cfg.PatchSize, m = cfg.PosEmbedMaxSize;
         if (cfg.CaptionProjectionDim != d)
             throw new ModelLoadException($"config: caption_projection_dim {cfg.CaptionProjectionDim} must equal num_attention_heads·attention_head_dim = {d}");
-        return new Sd3Weights
+        var weights = new Sd3Weights
         {
-            PosEmbedProj = w.Linear("pos_embed.proj", d, cfg.InChannels, p, p),
+            PosEmbedProj = w.Linear("pos_embed.proj", bias: true, d, cfg.InChannels, p, p),
             PosEmbedTable = w.Parameter("pos_embed.pos_embed", 1, m * m, d).View(m * m, d),
             TimestepEmbedder = MlpWeights.Bind(w, "time_text_embed.timestep_embedder", Sd3Transformer.TimestepFeatures, d),
             TextEmbedder = MlpWeights.Bind(w, "time_text_embed.text_embedder", cfg.PooledProjectionDim, d),
-            ContextEmbedder = w.Linear("context_embedder", d, cfg.JointAttentionDim),
+            ContextEmbedder = w.Linear("context_embedder", bias: true, d, cfg.JointAttentionDim),
             TransformerBlocks = [.. Enumerable.Range(0, cfg.NumLayers).Select(i => JointBlockWeights.Bind(w, cfg, i))],
-            NormOutLinear = w.Linear("norm_out.linear", 2 * d, d),
-            ProjOut = w.Linear("proj_out", p * p * cfg.OutChannels, d),
+            NormOutLinear = w.Linear("norm_out.linear", bias: true, 2 * d, d),
+            ProjOut = w.Linear("proj_out", bias: true, p * p * cfg.OutChannels, d),
         };
+        w.Finish();
+        return weights;
     }
 }
 
@@ -38,7 +43,7 @@ public sealed class Sd3Weights
 public sealed record FeedForwardWeights(LinearWeight Proj, LinearWeight Out)
 {
     public static FeedForwardWeights Bind(WeightBinder w, string prefix, int width) =>
-        new(w.Linear(prefix + ".net.0.proj", 4 * width, width), w.Linear(prefix + ".net.2", width, 4 * width));
+        new(w.Linear(prefix + ".net.0.proj", bias: true, 4 * width, width), w.Linear(prefix + ".net.2", bias: true, width, 4 * width));
 }
 
 /// <summary>One attention module's projections and optional per-head RMS qk-norm weights.</summary>
@@ -46,10 +51,10 @@ public sealed record AttentionWeights(
     LinearWeight ToQ, LinearWeight ToK, LinearWeight ToV, LinearWeight ToOut, Tensor? NormQ, Tensor? NormK)
 {
     public static AttentionWeights Bind(WeightBinder w, string prefix, int width, int headDim, bool qkNorm) => new(
-        w.Linear(prefix + ".to_q", width, width),
-        w.Linear(prefix + ".to_k", width, width),
-        w.Linear(prefix + ".to_v", width, width),
-        w.Linear(prefix + ".to_out.0", width, width),
+        w.Linear(prefix + ".to_q", bias: true, width, width),
+        w.Linear(prefix + ".to_k", bias: true, width, width),
+        w.Linear(prefix + ".to_v", bias: true, width, width),
+        w.Linear(prefix + ".to_out.0", bias: true, width, width),
         qkNorm ? w.Parameter(prefix + ".norm_q.weight", headDim) : null,
         qkNorm ? w.Parameter(prefix + ".norm_k.weight", headDim) : null);
 }
@@ -59,10 +64,10 @@ public sealed record ContextAttentionWeights(
     LinearWeight AddQProj, LinearWeight AddKProj, LinearWeight AddVProj, LinearWeight? ToAddOut, Tensor? NormAddedQ, Tensor? NormAddedK)
 {
     public static ContextAttentionWeights Bind(WeightBinder w, string prefix, int width, int headDim, bool qkNorm, bool contextPreOnly) => new(
-        w.Linear(prefix + ".add_q_proj", width, width),
-        w.Linear(prefix + ".add_k_proj", width, width),
-        w.Linear(prefix + ".add_v_proj", width, width),
-        contextPreOnly ? null : w.Linear(prefix + ".to_add_out", width, width),
+        w.Linear(prefix + ".add_q_proj", bias: true, width, width),
+        w.Linear(prefix + ".add_k_proj", bias: true, width, width),
+        w.Linear(prefix + ".add_v_proj", bias: true, width, width),
+        contextPreOnly ? null : w.Linear(prefix + ".to_add_out", bias: true, width, width),
         qkNorm ? w.Parameter(prefix + ".norm_added_q.weight", headDim) : null,
         qkNorm ? w.Parameter(prefix + ".norm_added_k.weight", headDim) : null);
 }
@@ -93,8 +98,8 @@ public sealed class JointBlockWeights
         };
         return new JointBlockWeights
         {
-            Norm1Linear = w.Linear(prefix + ".norm1.linear", (dual ? 9 : 6) * d, d),
-            Norm1ContextLinear = w.Linear(prefix + ".norm1_context.linear", (last ? 2 : 6) * d, d),
+            Norm1Linear = w.Linear(prefix + ".norm1.linear", bias: true, (dual ? 9 : 6) * d, d),
+            Norm1ContextLinear = w.Linear(prefix + ".norm1_context.linear", bias: true, (last ? 2 : 6) * d, d),
             Attn = AttentionWeights.Bind(w, prefix + ".attn", d, hd, qkNorm),
             AttnContext = ContextAttentionWeights.Bind(w, prefix + ".attn", d, hd, qkNorm, last),
             Attn2 = dual ? AttentionWeights.Bind(w, prefix + ".attn2", d, hd, qkNorm) : null,

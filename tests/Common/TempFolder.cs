@@ -1,9 +1,9 @@
-namespace RasNative.Loaders.Tests;
+namespace RasNative.Tests;
 
 /// <summary>A fresh folder under the system temp directory, deleted on Dispose.</summary>
-sealed class TempFolder : IDisposable
+public sealed class TempFolder : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("rasnative-loaders-").FullName;
+    public string Path { get; } = Directory.CreateTempSubdirectory("rasnative-tests-").FullName;
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 

@@ -1,0 +1,158 @@
+using RasNative.Loaders;
+using RasNative.Loaders.ModelSources;
+using RasNative.Runtime.Cpu;
+using RasNative.Runtime.Models;
+using RasNative.Runtime.Models.LuminaNext;
+using RasNative.Runtime.Models.Sd3;
+using RasNative.Tests;
+using Xunit;
+
+namespace RasNative.Runtime.Tests.Models;
+
+/// <summary>The binder's strictness (every tensor the model states, nothing else) and the stored-width weight path.</summary>
+public class WeightBindingTests
+{
+    static string Sd3Tiny => Sd3Fixture.ModelPath("sd3-tiny");
+
+    static string LoadError(EditedCheckpoint edited, bool lumina = false)
+    {
+        using var backend = new CpuBackend();
+        var error = Assert.Throws<ModelLoadException>(() =>
+        {
+            if (lumina) LuminaFixture.LoadModel(edited.Path, backend);
+            else Sd3Fixture.LoadModel(edited.Path, backend);
+        });
+        Assert.DoesNotContain('\n', error.Message);
+        return error.Message;
+    }
+
+    [Fact]
+    public void MissingBiasIsAnError()
+    {
+        using var edited = new EditedCheckpoint(Sd3Tiny, tensors => tensors.Where(t => t.Name != "transformer_blocks.1.attn.to_q.bias"));
+        Assert.Contains("missing tensor 'transformer_blocks.1.attn.to_q.bias' (expected shape [32])", LoadError(edited));
+    }
+
+    [Fact]
+    public void BiasOfABiasFreeModuleIsAnUnusedTensor()
+    {
+        using var edited = new EditedCheckpoint(LuminaFixture.ModelPath, tensors =>
+            [.. tensors, TensorToWrite.F32("layers.0.attn1.to_q.bias", new float[32], 32)]);
+        Assert.Contains("1 tensor(s) the model does not use: 'layers.0.attn1.to_q.bias'", LoadError(edited, lumina: true));
+    }
+
+    [Fact]
+    public void TensorOfAnotherConfigurationIsAnUnusedTensor()
+    {
+        using var edited = new EditedCheckpoint(Sd3Tiny, tensors =>
+            [.. tensors, TensorToWrite.F32("transformer_blocks.3.attn.to_q.weight", new float[4], 2, 2), TensorToWrite.F32("extra", [1f], 1)]);
+        var message = LoadError(edited);
+        Assert.Contains("2 tensor(s) the model does not use: 'extra', 'transformer_blocks.3.attn.to_q.weight'", message);
+        Assert.Contains(edited.Path, message);
+    }
+
+    [Fact]
+    public void IntegerParameterIsAnError()
+    {
+        using var edited = new EditedCheckpoint(Sd3Tiny, tensors =>
+            tensors.Select(t => t.Name == "context_embedder.bias" ? TensorToWrite.I64(t.Name, new long[32], 32) : t));
+        Assert.Contains("tensor 'context_embedder.bias' is I64; model parameters are floats", LoadError(edited));
+    }
+
+    [Fact]
+    public void KnownExtrasMatchTheNameAndEverythingUnderIt()
+    {
+        using var folder = new EditedCheckpoint(Sd3Tiny, _ =>
+            [TensorToWrite.F32("used", [1f], 1), TensorToWrite.F32("encoder.conv.weight", [1f], 1), TensorToWrite.F32("encoder", [1f], 1),
+             TensorToWrite.F32("encoder_norm.weight", [1f], 1)]);
+        using var checkpoint = SafetensorsFile.Open(Path.Combine(folder.Path, "diffusion_pytorch_model.safetensors"));
+        using var backend = new CpuBackend();
+        var binder = new WeightBinder(checkpoint, backend);
+        binder.Parameter("used", 1);
+        var error = Assert.Throws<ModelLoadException>(() => binder.Finish("encoder"));
+        Assert.Contains("1 tensor(s) the model does not use: 'encoder_norm.weight'", error.Message);
+        binder.Finish("encoder", "encoder_norm");
+    }
+
+    [Theory]
+    [InlineData(DType.F32)]
+    [InlineData(DType.BF16)]
+    [InlineData(DType.F8_E4M3)]
+    public void RandomPresetsBindEveryParameterInTheirStorage(DType storage)
+    {
+        using var backend = new CpuBackend();
+        var sd35 = new Sd3TransformerConfig
+        {
+            SampleSize = 16, InChannels = 4, OutChannels = 4, NumLayers = 2, AttentionHeadDim = 8, NumAttentionHeads = 4,
+            JointAttentionDim = 32, CaptionProjectionDim = 32, PooledProjectionDim = 16, PosEmbedMaxSize = 16, DualAttentionLayers = [0], QkNorm = "rms_norm",
+        };
+        var lumina = new LuminaNextConfig
+        {
+            SampleSize = 16, InChannels = 4, HiddenSize = 32, NumLayers = 2, NumAttentionHeads = 4, NumKvHeads = 2, MultipleOf = 16, CrossAttentionDim = 24,
+        };
+        var sd3Model = Sd3Transformer.Load(new RandomWeights(seed: 1, storage: storage), sd35, backend);
+        var luminaModel = LuminaNextTransformer.Load(new RandomWeights(seed: 1, storage: storage), lumina, backend);
+        Assert.Equal(storage, sd3Model.Weights.TransformerBlocks[0].Attn2!.ToQ.Storage);
+        Assert.True(sd3Model.WeightBytes > 0 && luminaModel.WeightBytes > 0);
+    }
+
+    [Theory]
+    [InlineData("sd3-tiny-bf16", DType.BF16)]
+    [InlineData("sd3-tiny-fp16", DType.F16)]
+    public void SixteenBitCheckpointStaysNarrowAndEqualsItsFloat32Widening(string model, DType storage)
+    {
+        using var backend = new CpuBackend();
+        var component = ModelSource.Open(Sd3Fixture.ModelPath(model)).Get(PipelineComponent.Transformer);
+        var config = Sd3TransformerConfig.FromJson(component.Config, component.ConfigSource);
+        using var checkpoint = component.OpenWeights();
+        var narrow = Sd3Transformer.Load(checkpoint, config, backend);
+        var wide = Sd3Transformer.Load(new WidenedToFloat32(new CheckpointWeights(checkpoint)), config, backend);
+        Assert.Equal(storage, narrow.Weights.TransformerBlocks[0].Ff.Proj.Storage);
+        Assert.Equal(DType.F32, wide.Weights.TransformerBlocks[0].Ff.Proj.Storage);
+        Assert.True(narrow.WeightBytes < wide.WeightBytes, $"{narrow.WeightBytes} bytes narrow, {wide.WeightBytes} widened");
+
+        using var inputs = SafetensorsFile.Open(Path.Combine(Sd3Fixture.ModelPath(model), "case_a.safetensors"));
+        var expected = Sd3Fixture.Run(wide, backend, Sd3Fixture.LoadInputs(inputs, backend));
+        var actual = Sd3Fixture.Run(narrow, backend, Sd3Fixture.LoadInputs(inputs, backend));
+        Assert.Equal(expected.Select(BitConverter.SingleToUInt32Bits), actual.Select(BitConverter.SingleToUInt32Bits));
+    }
+
+    [Fact]
+    public void ScaledFp8CheckpointEqualsItsDequantizedFloat32Copy()
+    {
+        // ComfyUI's scaled_fp8 layout: every Linear weight as F8_E4M3 codes of w / scale, scale = max|w| / 448.
+        var dequantized = new Dictionary<string, float[]>();
+        using var fp8 = new EditedCheckpoint(Sd3Tiny, tensors => tensors.SelectMany<TensorToWrite, TensorToWrite>(t =>
+        {
+            if (!t.Name.EndsWith(".weight", StringComparison.Ordinal) || t.Shape.Length < 2) return [t];
+            var values = EditedCheckpoint.Values(t);
+            float scale = values.Max(MathF.Abs) / 448;
+            var codes = TensorToWrite.Convert(t.Name, DType.F8_E4M3, [.. values.Select(v => v / scale)], t.Shape);
+            dequantized[t.Name] = [.. EditedCheckpoint.Values(codes).Select(v => v * scale)];
+            return [codes, TensorToWrite.F32(t.Name[..^".weight".Length] + ".scale_weight", [scale])];
+        }).Append(TensorToWrite.F32("scaled_fp8", [], 0)));
+        using var wide = new EditedCheckpoint(Sd3Tiny, tensors =>
+            tensors.Select(t => dequantized.TryGetValue(t.Name, out var values) ? TensorToWrite.F32(t.Name, values, t.Shape) : t));
+        Assert.True(dequantized.Count > 20);
+
+        using var backend = new CpuBackend();
+        var fp8Model = Sd3Fixture.LoadModel(fp8.Path, backend);
+        var wideModel = Sd3Fixture.LoadModel(wide.Path, backend);
+        Assert.Equal(DType.F8_E4M3, fp8Model.Weights.ProjOut.Storage);
+        using var inputs = SafetensorsFile.Open(Path.Combine(Sd3Tiny, "case_a.safetensors"));
+        var expected = Sd3Fixture.Run(wideModel, backend, Sd3Fixture.LoadInputs(inputs, backend));
+        var actual = Sd3Fixture.Run(fp8Model, backend, Sd3Fixture.LoadInputs(inputs, backend));
+        Assert.Equal(expected.Select(BitConverter.SingleToUInt32Bits), actual.Select(BitConverter.SingleToUInt32Bits));
+        // The scale is applied: the fp8 model stays near diffusers' float32 output (3 mantissa bits per weight).
+        Assert.True(Closeness.RelativeL2(inputs.ReadFloat32("sample"), actual) < 0.1);
+    }
+
+    /// <summary>The same parameters with every Linear weight widened to float32 on the host (the old load path).</summary>
+    sealed class WidenedToFloat32(IWeightSource inner) : IWeightSource
+    {
+        public string Description => inner.Description;
+        public IEnumerable<string> Names => inner.Names;
+        public float[] Read(string name, int[] shape) => inner.Read(name, shape);
+        public StoredTensor ReadStored(string name, int[] shape) => StoredTensor.F32(inner.ReadStored(name, shape).ToFloat32(), [.. shape.Select(d => (long)d)]);
+    }
+}
