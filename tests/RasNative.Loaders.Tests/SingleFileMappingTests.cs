@@ -150,7 +150,7 @@ public class SingleFileMappingTests
         Assert.Equal(folder.Tensors.Select(t => t.Name), t5.Tensors.Select(t => t.Name));
         Assert.All(t5.Tensors, t => Assert.Equal("F8_E4M3", t.DType.ToString()));
         var check = JsonDocument.Parse(File.ReadAllText(FixturePaths.Get("sd3-single-file", "sd3-pipeline-tiny_t5xxlfp8_check.json"))).RootElement.GetProperty("example");
-        var expectedValues = JsonSerializer.Deserialize<float[]>(check.GetProperty("dequantized_f32").GetString()!)!;
+        var expectedValues = check.GetProperty("dequantized_f32").Deserialize<float[]>()!;
         string name = check.GetProperty("name").GetString()!["text_encoders.t5xxl.transformer.".Length..];
         Assert.Equal(expectedValues.Select(BitConverter.SingleToInt32Bits), t5.ReadFloat32(name).Select(BitConverter.SingleToInt32Bits));
     }
