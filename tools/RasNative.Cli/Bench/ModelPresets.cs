@@ -64,7 +64,7 @@ public static class ModelPresets
             weights.Generated.Select(t => new TensorToWrite(t.Name, weights.Storage, [.. t.Shape.Select(d => (long)d)], t.Data)));
         Loaders.Files.AtomicFile.Write(Path.Combine(folder, "config.json"), stream =>
         {
-            using var writer = new StreamWriter(stream);
+            using var writer = new StreamWriter(stream, leaveOpen: true);
             writer.Write(configJson);
         });
     }
