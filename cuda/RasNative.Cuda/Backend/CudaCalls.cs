@@ -20,7 +20,7 @@ public sealed unsafe class CudaCalls(CudaDevice device)
     public void Launch(IntPtr function, string kernel, uint blocks, uint threads, uint sharedBytes, void** args)
     {
         Driver.Check(Driver.cuLaunchKernel(function, blocks, 1, 1, threads, 1, 1, sharedBytes, device.Stream, args, null), $"cuLaunchKernel({kernel})");
-        Counters.Launch();
+        Counters.Launch(kernel);
         AfterWork("kernel " + kernel);
     }
 

@@ -11,8 +11,11 @@ public readonly record struct CudaCounts(long Launches, long BlasCalls, long Cop
         a.Copies + b.Copies, a.Syncs + b.Syncs, a.Allocations + b.Allocations, Math.Max(a.PeakDeviceBytes, b.PeakDeviceBytes));
 }
 
-/// <summary>The counts since the last reset, in total and inside each named range (<c>IBackend.Range</c>) that was open.</summary>
-public sealed record CudaCounterSnapshot(CudaCounts Totals, IReadOnlyDictionary<string, CudaCounts> Ranges)
+/// <summary>
+/// The counts since the last reset, in total and inside each named range (<c>IBackend.Range</c>) that was open,
+/// and the launches of each kernel by name.
+/// </summary>
+public sealed record CudaCounterSnapshot(CudaCounts Totals, IReadOnlyDictionary<string, CudaCounts> Ranges, IReadOnlyDictionary<string, long> KernelLaunches)
 {
     /// <summary>The ranges of the model's blocks (transformer_blocks.{i}, layers.{i}: a name ending in ".{number}"), in block order.</summary>
     public IReadOnlyList<KeyValuePair<string, CudaCounts>> Blocks => Ranges
@@ -29,6 +32,7 @@ public sealed class CudaCounters
 {
     readonly List<string> open = [];
     readonly Dictionary<string, CudaCounts> ranges = [];
+    readonly Dictionary<string, long> kernels = [];
     CudaCounts totals;
     CudaCounts? captured;
     long liveBytes;
@@ -41,10 +45,11 @@ public sealed class CudaCounters
     {
         totals = new CudaCounts(0, 0, 0, 0, 0, liveBytes);
         ranges.Clear();
+        kernels.Clear();
         foreach (var name in open) ranges[name] = totals;
     }
 
-    public CudaCounterSnapshot Snapshot() => new(totals, new Dictionary<string, CudaCounts>(ranges));
+    public CudaCounterSnapshot Snapshot() => new(totals, new Dictionary<string, CudaCounts>(ranges), new Dictionary<string, long>(kernels));
 
     internal void Enter(string name)
     {
@@ -54,7 +59,11 @@ public sealed class CudaCounters
 
     internal void Leave(string name) => open.RemoveAt(open.LastIndexOf(name));
 
-    internal void Launch() => Add(new CudaCounts(1, 0, 0, 0, 0, 0));
+    internal void Launch(string kernel)
+    {
+        Add(new CudaCounts(1, 0, 0, 0, 0, 0));
+        if (!Capturing) kernels[kernel] = kernels.GetValueOrDefault(kernel) + 1;
+    }
 
     internal void BlasCall() => Add(new CudaCounts(0, 1, 0, 0, 0, 0));
 

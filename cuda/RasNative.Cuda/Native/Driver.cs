@@ -10,6 +10,7 @@ public static unsafe partial class Driver
 
     public const int Success = 0;
     public const int ErrorInvalidValue = 1;
+    public const int ErrorOutOfMemory = 2;
     public const int ErrorNotFound = 500;
     public const int ErrorNotReady = 600;
     public const int ErrorIllegalAddress = 700;

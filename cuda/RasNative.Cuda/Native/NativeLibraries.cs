@@ -90,6 +90,18 @@ public static class NativeLibraries
         return handle != IntPtr.Zero;
     }
 
+    /// <summary>
+    /// Searches for the real <paramref name="library"/> whatever the mode: the search the bindings use with the real
+    /// libraries, exposed so its order and its failure message are testable where the emulator is in use.
+    /// </summary>
+    public static bool TryLoadReal(string library, out IntPtr handle, out string reason)
+    {
+        var loaded = Search(library);
+        handle = loaded.Handle;
+        reason = loaded.Error?.Message ?? "";
+        return handle != IntPtr.Zero;
+    }
+
     /// <summary>The file <paramref name="library"/> was loaded from, or null when it is not loaded (or not loadable).</summary>
     public static string? LoadedPath(string library) => Find(library).Path;
 

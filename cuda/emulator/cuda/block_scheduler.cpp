@@ -121,39 +121,41 @@ bool BlockScheduler::run(const KernelLaunch& launch, uint64_t block, std::string
     failure_.clear();
     regions_.release_all();
 
-    while (!failed_)
-    {
-        Region* region;
-        if (ready_count_ > 0)
-        {
-            uint32_t thread = ready_[ready_head_];
-            ready_head_ = (ready_head_ + 1) & ready_mask_;
-            ready_count_--;
-            region = threads_[thread].region;
-        }
-        else if (next_start_ < count_)
-        {
-            region = regions_.acquire();
-            region->scheduler = this;
-            RegionPool::start(region, &fiber_entry);
-        }
-        else if (live_ == 0)
-        {
-            break;
-        }
-        else
-        {
-            describe_deadlock();
-            break;
-        }
-        current_ = region;
-        rasemu_fiber_switch(&scheduler_sp_, region->sp);
-    }
+    // Fibers switch directly to one another; control comes back here only when none can run: the block is
+    // done, failed, or deadlocked.
+    current_ = next_fiber();
+    rasemu_fiber_switch(&scheduler_sp_, current_->sp);
+    if (!failed_ && live_ > 0) describe_deadlock();
     current_ = nullptr;
     launch_ = nullptr;
     if (!failed_) return true;
     failure = failure_;
     return false;
+}
+
+Region* BlockScheduler::next_fiber()
+{
+    if (failed_) return nullptr;
+    if (ready_count_ > 0)
+    {
+        uint32_t thread = ready_[ready_head_];
+        ready_head_ = (ready_head_ + 1) & ready_mask_;
+        ready_count_--;
+        return threads_[thread].region;
+    }
+    if (next_start_ == count_) return nullptr;
+    Region* region = regions_.acquire();
+    region->scheduler = this;
+    RegionPool::start(region, &fiber_entry);
+    return region;
+}
+
+void BlockScheduler::switch_from(Region* self)
+{
+    Region* next = next_fiber();
+    if (next == self) return;   // it released itself and is first in line
+    current_ = next;
+    rasemu_fiber_switch(&self->sp, next != nullptr ? next->sp : scheduler_sp_);
 }
 
 void BlockScheduler::fiber_entry(void* region)
@@ -170,7 +172,7 @@ void BlockScheduler::fiber_loop(Region* region)
         {
             // Nothing left to start: this stack goes back to the pool and the fiber is never resumed.
             regions_.give_back(region);
-            rasemu_fiber_switch(&region->sp, scheduler_sp_);
+            switch_from(region);
             __builtin_unreachable();
         }
         uint32_t thread = start_order_[next_start_++];
@@ -213,25 +215,26 @@ void BlockScheduler::finish_thread(uint32_t thread)
             if ((group.required & bit) && !(group.arrived & bit))
                 fail_here("thread " + where(thread) + " exited while lanes " + hex(group.arrived) + " of its warp wait for it at " +
                     kind_name(group.kind) + " with mask " + hex(group.mask));
-    if (arrived_ > 0 && arrived_ == live_) release_barrier();
+    if (arrived_ > 0 && arrived_ == live_) release_barrier(NoThread);
 }
 
-void BlockScheduler::suspend()
-{
-    Region* region = current_;
-    rasemu_fiber_switch(&region->sp, scheduler_sp_);
-}
+void BlockScheduler::suspend() { switch_from(current_); }
 
-void BlockScheduler::make_ready(std::vector<uint32_t>& threads)
+bool BlockScheduler::release(std::vector<uint32_t>& threads, uint32_t caller)
 {
+    for (uint32_t thread : threads) threads_[thread].wait = Wait::None;
     if (seeded_)
         for (size_t i = threads.size(); i > 1; i--) std::swap(threads[i - 1], threads[next_random() % i]);
+    // In the fixed order the thread that completed the sync point goes on at once (no switch); under a seed
+    // its turn is drawn with the others'.
+    bool caller_waits = seeded_ || caller == NoThread;
     for (uint32_t thread : threads)
     {
-        threads_[thread].wait = Wait::None;
+        if (thread == caller && !caller_waits) continue;
         ready_[(ready_head_ + ready_count_) & ready_mask_] = thread;
         ready_count_++;
     }
+    return caller_waits && caller != NoThread;
 }
 
 int BlockScheduler::barrier(int mode, int predicate)
@@ -241,12 +244,11 @@ int BlockScheduler::barrier(int mode, int predicate)
     t.mode = mode;
     arrived_++;
     if (predicate) predicates_++;
-    if (arrived_ == live_) release_barrier();
-    suspend();
+    if (arrived_ < live_ || release_barrier(current_->thread)) suspend();
     return static_cast<int>(t.result);
 }
 
-void BlockScheduler::release_barrier()
+bool BlockScheduler::release_barrier(uint32_t caller)
 {
     // Threads that exited no longer count (sm_70+), so the barrier opens once every live thread arrived.
     scratch_.clear();
@@ -261,7 +263,7 @@ void BlockScheduler::release_barrier()
         scratch_.push_back(i);
     }
     arrived_ = predicates_ = 0;
-    make_ready(scratch_);
+    return release(scratch_, caller);
 }
 
 uint32_t BlockScheduler::lanes_of(uint32_t warp) const
@@ -289,12 +291,12 @@ void BlockScheduler::arrive(Kind kind, int mode, unsigned mask)
     {
         WarpGroup done = list[index];
         list.erase(list.begin() + static_cast<ptrdiff_t>(index));
-        complete(warp, done);
+        if (!complete(warp, done, thread)) return;
     }
     suspend();
 }
 
-void BlockScheduler::complete(uint32_t warp, const WarpGroup& group)
+bool BlockScheduler::complete(uint32_t warp, const WarpGroup& group, uint32_t caller)
 {
     uint32_t base = warp * 32;
     switch (group.kind)
@@ -335,7 +337,7 @@ void BlockScheduler::complete(uint32_t warp, const WarpGroup& group)
     scratch_.clear();
     for (uint32_t lane = 0; lane < 32; lane++)
         if (group.arrived & (1u << lane)) scratch_.push_back(base + lane);
-    make_ready(scratch_);
+    return release(scratch_, caller);
 }
 
 uint64_t BlockScheduler::shfl(unsigned mask, int mode, uint64_t value, int arg, int width)
@@ -505,7 +507,7 @@ void BlockScheduler::fail(const std::string& what)
 void BlockScheduler::fail_here(const std::string& what)
 {
     fail("thread " + where(current_->thread) + ": " + what);
-    rasemu_fiber_switch(&current_->sp, scheduler_sp_);
+    switch_from(current_);   // failed: straight back to run()
     __builtin_unreachable();
 }
 

@@ -1,9 +1,10 @@
 // Runs one thread block on the calling OS thread: its CUDA threads are fibers, cooperatively scheduled. A
 // thread runs until it waits (at __syncthreads or a warp collective) or exits; a fiber whose thread exits
 // without waiting runs the next unstarted thread on the same stack, so a kernel without barriers costs about
-// one call per thread. Threads released by a barrier resume in thread order, or in a seeded permutation
-// (RASNATIVE_CUDA_EMULATOR_SEED). When every live thread waits and none can be released, the block has
-// deadlocked: the launch fails with a description instead of hanging.
+// one call per thread. A waiting fiber switches straight to the next runnable one. The thread that completes
+// a sync point goes on, then the others resume in thread order; under a seed (RASNATIVE_CUDA_EMULATOR_SEED)
+// thread start and resume orders are permutations drawn per block. When every live thread waits and none
+// can be released, the block has deadlocked: the launch fails with a description instead of hanging.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -68,16 +69,23 @@ private:
         alignas(16) uint8_t data[16];
     };
 
+    static constexpr uint32_t NoThread = ~0u;
+
     static void fiber_entry(void* region);
     [[noreturn]] void fiber_loop(Region* region);
     Thread& self();
     void start_thread(Region* region, uint32_t thread);
     void finish_thread(uint32_t thread);
+    // The fiber to run next (a released thread, else a new fiber for the next unstarted threads), or null.
+    Region* next_fiber();
+    // Leaves `self` for the next fiber, or for run() when none can run; returns when `self` is resumed.
+    void switch_from(Region* self);
     void suspend();
-    void make_ready(std::vector<uint32_t>& threads);
-    void release_barrier();
+    // Queues `threads` (released by one sync point) to run; true when `caller`, one of them, must wait its turn.
+    bool release(std::vector<uint32_t>& threads, uint32_t caller);
+    bool release_barrier(uint32_t caller);
     void arrive(Kind kind, int mode, unsigned mask);
-    void complete(uint32_t warp, const WarpGroup& group);
+    bool complete(uint32_t warp, const WarpGroup& group, uint32_t caller);
     void complete_mma(uint32_t warp, int type);
     void complete_ldmatrix(uint32_t warp, int mode);
     void land_copies(uint32_t thread, uint32_t below_group);

@@ -14,7 +14,7 @@ namespace
 constexpr size_t RegionBytes = RASEMU_STACK_REGION_BYTES;
 constexpr size_t PageBytes = 4096;
 constexpr size_t RegionsPerMapping = 32;
-static_assert(sizeof(Region) <= PageBytes, "the Region record must fit its page");
+static_assert(sizeof(Region) <= RASEMU_THREAD_INFO_BYTES, "the Region record must fit the space the ABI gives it");
 } // namespace
 
 RegionPool::~RegionPool()
@@ -39,9 +39,9 @@ Region* RegionPool::acquire()
         for (size_t i = 0; i < RegionsPerMapping; i++)
         {
             uintptr_t base = start + i * RegionBytes;
-            // A stack overflow hits the guard page instead of the Region record below it.
-            mprotect(reinterpret_cast<void*>(base + PageBytes), PageBytes, PROT_NONE);
-            auto* region = new (reinterpret_cast<void*>(base)) Region();
+            // A stack overflow hits the guard page instead of the region below.
+            mprotect(reinterpret_cast<void*>(base), PageBytes, PROT_NONE);
+            auto* region = new (reinterpret_cast<void*>(base + RegionBytes - RASEMU_THREAD_INFO_BYTES)) Region();
             all_.push_back(region);
             free_.push_back(region);
         }
@@ -56,7 +56,7 @@ void RegionPool::start(Region* region, void (*entry)(void*))
     // The frame rasemu_fiber_switch restores, from low to high: MXCSR + x87 control word, r15, r14, r13 (entry),
     // r12 (argument), rbx, rbp, return address (the trampoline). The top is 16-byte aligned, so the trampoline's
     // call leaves the stack aligned as the ABI requires at function entry.
-    auto* top = reinterpret_cast<uint64_t*>(reinterpret_cast<uintptr_t>(region) + RegionBytes);
+    auto* top = reinterpret_cast<uint64_t*>(region);   // the stack grows down from just below the record
     uint32_t mxcsr = 0;
     uint16_t x87 = 0;
     __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));

@@ -1,6 +1,7 @@
 // Fibers: a stack region per CUDA thread that has to wait (at a barrier or a warp collective), switched with
-// rasemu_fiber_switch. Each region is RASEMU_STACK_REGION_BYTES, aligned to its size, and starts with the
-// Region record (whose first member is the rasemu_thread_info kernels read), then a guard page, then the stack.
+// rasemu_fiber_switch. Each region is RASEMU_STACK_REGION_BYTES, aligned to its size: a guard page at its base,
+// the stack, and in its last RASEMU_THREAD_INFO_BYTES the Region record (whose first member is the
+// rasemu_thread_info kernels read), so the record and the stack's hot end share a page.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -28,7 +29,7 @@ inline Region* current_region()
 {
     uintptr_t sp;
     __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
-    return reinterpret_cast<Region*>(sp & ~static_cast<uintptr_t>(RASEMU_STACK_REGION_BYTES - 1));
+    return reinterpret_cast<Region*>((sp | static_cast<uintptr_t>(RASEMU_STACK_REGION_BYTES - 1)) + 1 - RASEMU_THREAD_INFO_BYTES);
 }
 
 // Regions of one OS thread, reused from block to block and launch to launch; unmapped on destruction.

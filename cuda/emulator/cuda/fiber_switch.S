@@ -1,5 +1,6 @@
 // The fiber switch: saves the callee-saved registers, MXCSR and the x87 control word on the current stack,
 // stores the stack pointer in *save, loads `load` as the stack pointer and restores the same set from it.
+// (%eax is clobbered: a caller-saved register of a void function.)
 // Everything else is caller-saved under the System V AMD64 ABI, so this is all a switch has to keep.
 //   void rasemu_fiber_switch(void** save, void* load);
 // A new fiber's stack is prepared by fiber.cpp so that the final `ret` enters rasemu_fiber_trampoline with
@@ -30,9 +31,19 @@ rasemu_fiber_switch:
     fnstcw  4(%rsp)
     movq    %rsp, (%rdi)
     movq    %rsi, %rsp
+    // Restored only where they differ: ldmxcsr and fldcw cost far more than the compare (fldcw alone was most
+    // of a switch), and kernels rarely change them. The red zone below rsp is scratch: this is a leaf.
+    stmxcsr -8(%rsp)
+    movl    -8(%rsp), %eax
+    cmpl    (%rsp), %eax
+    je      1f
     ldmxcsr (%rsp)
+1:  fnstcw  -8(%rsp)
+    movw    -8(%rsp), %ax
+    cmpw    4(%rsp), %ax
+    je      2f
     fldcw   4(%rsp)
-    addq    $8, %rsp
+2:  addq    $8, %rsp
     popq    %r15
     popq    %r14
     popq    %r13

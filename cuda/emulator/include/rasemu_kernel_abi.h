@@ -3,13 +3,15 @@
 // module built by one compiler runs under a driver built by another; RASEMU_KERNEL_ABI_VERSION changes with it.
 //
 // Every CUDA thread runs on a fiber whose stack lies in a region of RASEMU_STACK_REGION_BYTES aligned to its
-// own size, with the thread's rasemu_thread_info at the region's base: a kernel finds "its" thread by masking
-// the stack pointer, which costs two instructions and needs no thread-local lookup.
+// own size, with the thread's rasemu_thread_info in the region's last RASEMU_THREAD_INFO_BYTES (right above
+// the stack, so a switch touches one page): a kernel finds "its" thread from the stack pointer with two
+// instructions and no thread-local lookup.
 #pragma once
 #include <stdint.h>
 
-#define RASEMU_KERNEL_ABI_VERSION 1u
+#define RASEMU_KERNEL_ABI_VERSION 2u
 #define RASEMU_STACK_REGION_BYTES (256u * 1024u)
+#define RASEMU_THREAD_INFO_BYTES 256u
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,7 +26,7 @@ typedef struct rasemu_block_info {
     unsigned dynamic_shared_bytes;
 } rasemu_block_info;
 
-// At the base of the running thread's stack region.
+// At the top of the running thread's stack region.
 typedef struct rasemu_thread_info {
     rasemu_dim3 thread_idx;
     unsigned linear;                   // x + y·bx + z·bx·by
