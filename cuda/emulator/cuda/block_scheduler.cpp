@@ -114,7 +114,10 @@ bool BlockScheduler::run(const KernelLaunch& launch, uint64_t block, std::string
     seeded_ = launch.seed.has_value();
     if (seeded_)
     {
-        random_ = mix(*launch.seed) ^ mix(launch.id * 0x100000001b3ull) ^ mix(block + 0x51ed27ull);
+        // Drawn from the seed, the kernel and the block only, so a seed reproduces its schedule in any run.
+        uint64_t name = 0xcbf29ce484222325ull;
+        for (char c : launch.name) name = (name ^ static_cast<uint8_t>(c)) * 0x100000001b3ull;
+        random_ = mix(*launch.seed) ^ mix(name) ^ mix(block + 0x51ed27ull);
         for (uint32_t i = count_; i > 1; i--) std::swap(start_order_[i - 1], start_order_[next_random() % i]);
     }
     failed_ = false;

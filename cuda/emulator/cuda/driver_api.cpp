@@ -26,7 +26,6 @@ constexpr int DriverVersion = 12080;   // the driver API level the emulator mode
 std::atomic<bool> initialized{false};
 std::mutex primary_mutex;
 Context* primary = nullptr;
-std::atomic<uint64_t> launch_counter{0};
 
 // The calling thread's current context, checked live and not failed.
 int enter(Context** context)
@@ -579,7 +578,6 @@ RASEMU_EXPORT int cuLaunchKernel(void* function, unsigned grid_x, unsigned grid_
     launch.grid = {grid_x, grid_y, grid_z};
     launch.block = {block_x, block_y, block_z};
     launch.shared_bytes = shared_bytes;
-    launch.id = launch_counter.fetch_add(1);
     size_t words = 0;
     for (unsigned i = 0; i < kernel->param_count; i++) words += (kernel->param_sizes[i] + 15) / 16 * 2;
     launch.storage.assign(words, 0);

@@ -17,7 +17,6 @@ struct KernelLaunch
     unsigned shared_bytes = 0;
     std::vector<uint64_t> storage;   // every parameter's bytes, each in 8-byte-aligned slots
     std::vector<void*> params;       // one pointer per parameter into storage
-    uint64_t id = 0;                 // launch number, for the schedule seed
     std::optional<uint64_t> seed;    // the schedule seed when the launch runs (unset: fixed order)
 
     uint64_t blocks() const { return static_cast<uint64_t>(grid.x) * grid.y * grid.z; }
