@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using RasNative.Cuda.Native;
 using RasNative.Loaders;
 using RasNative.Runtime.Models;
 
@@ -56,7 +57,7 @@ public static class CliRunner
         return option == null || error.Message.Contains(option.Name) ? error.Message : $"{option.Name}: {error.Message}";
     }
 
-    static bool IsBadInput(Exception e) => e is UsageException or SafetensorsException or ModelFolderException
+    static bool IsBadInput(Exception e) => e is UsageException or CudaConfigurationException or SafetensorsException or ModelFolderException
         or ModelLoadException or ModelInputException or FileNotFoundException or DirectoryNotFoundException;
 
     static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
