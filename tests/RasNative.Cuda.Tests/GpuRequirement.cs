@@ -20,6 +20,14 @@ static class GpuRequirement
         return backend!;
     }
 
+    /// <summary>A backend in a context of its own, for tests that make a kernel fail on purpose.</summary>
+    public static CudaBackend CreateIsolatedBackend(CudaDType dtype, KernelSourceSet? kernelSources = null)
+    {
+        var (available, reason) = GpuAvailability.Check();
+        if (!available) Assert.Skip("no CUDA driver/GPU: " + reason);
+        return new CudaBackend(dtype, kernelSources: kernelSources, ownContext: true);
+    }
+
     /// <summary>Which libraries the tests run on, for failure messages.</summary>
     public static string Libraries => NativeLibraries.Describe();
 }

@@ -22,10 +22,11 @@ public sealed partial class CudaBackend : IBackend
     bool disposed;
 
     /// <param name="kernelSources">The kernels to compile (default: $RASNATIVE_KERNEL_SOURCES, else the embedded ones).</param>
-    public CudaBackend(CudaDType dtype, int deviceOrdinal = 0, string? kernelCacheDirectory = null, KernelSourceSet? kernelSources = null)
+    /// <param name="ownContext">A context of its own rather than the primary one (see <see cref="CudaDevice"/>).</param>
+    public CudaBackend(CudaDType dtype, int deviceOrdinal = 0, string? kernelCacheDirectory = null, KernelSourceSet? kernelSources = null, bool ownContext = false)
     {
         DType = dtype;
-        device = new CudaDevice(deviceOrdinal);
+        device = new CudaDevice(deviceOrdinal, ownContext);
         calls = new CudaCalls(device);
         try
         {

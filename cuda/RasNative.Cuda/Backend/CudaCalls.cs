@@ -167,7 +167,7 @@ public sealed unsafe class CudaCalls(CudaDevice device)
     void AfterWork(string what)
     {
         if (!synchronizeEach || Counters.Capturing) return;
-        Driver.Check(Driver.cuStreamSynchronize(device.Stream), $"cuStreamSynchronize after {what} ({SyncVariable}=1)");
+        Driver.Check(Driver.cuStreamSynchronize(device.Stream), $"cuStreamSynchronize after {what} with {SyncVariable}=1");
         Counters.Sync();
     }
 

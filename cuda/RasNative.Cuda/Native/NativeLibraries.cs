@@ -173,13 +173,40 @@ public static class NativeLibraries
     static Loaded Search(string library)
     {
         var tried = new List<string>();
+        // A newer NVRTC than the driver produces images the driver cannot load: skip those sonames.
+        int? driverMajor = library == Nvrtc ? RealDriverMajorVersion() : null;
         foreach (var candidate in Candidates(library).Distinct())
         {
+            if (driverMajor is int major && SonameMajor(candidate) is int nvrtcMajor && nvrtcMajor > major)
+            {
+                tried.Add($"{candidate} (skipped: newer than the driver's CUDA {major})");
+                continue;
+            }
             tried.Add(candidate);
             if (NativeLibrary.TryLoad(candidate, out var handle)) return new Loaded(handle, MappedFile(handle, library) ?? candidate, null);
         }
         var folders = SearchFolders().Distinct().Where(Directory.Exists).ToList();
         return new Loaded(IntPtr.Zero, null, new CudaLibraryNotFoundException(library, Sonames[library], folders, tried));
+    }
+
+    /// <summary>The CUDA major version the installed real driver supports (cuDriverGetVersion), or null without one.</summary>
+    static unsafe int? RealDriverMajorVersion()
+    {
+        var driver = Chosen.Value.RealDriver ?? (Chosen.Value.Emulator ? null : Find(Driver));
+        if (driver is not { Handle: var handle } || handle == IntPtr.Zero || !NativeLibrary.TryGetExport(handle, "cuDriverGetVersion", out var export)) return null;
+        int version;
+        return ((delegate* unmanaged<int*, int>)export)(&version) == 0 ? version / 1000 : null;
+    }
+
+    /// <summary>13 for libnvrtc.so.13, 11 for libnvrtc.so.11.2; null for an unversioned name.</summary>
+    static int? SonameMajor(string path)
+    {
+        var name = Path.GetFileName(path);
+        int so = name.IndexOf(".so.", StringComparison.Ordinal);
+        if (so < 0) return null;
+        var version = name[(so + 4)..];
+        int dot = version.IndexOf('.');
+        return int.TryParse(dot < 0 ? version : version[..dot], out var major) ? major : null;
     }
 
     /// <summary>The file a loaded library's code is mapped from (/proc/self/maps), so a bare soname reports its real path.</summary>

@@ -35,7 +35,7 @@ public class KernelMutationTests
         Parallel.ForEach(kernels, kernel =>
         {
             using var copy = new SourceCopy(embedded, embedded.SourceOf(kernel).FileName, text => SourceCopy.DisableKernel(text, kernel));
-            using var backend = GpuRequirement.CreateBackend(DType, copy.Sources);
+            using var backend = GpuRequirement.CreateIsolatedBackend(DType, copy.Sources);
             foreach (var opCase in users[kernel])
                 if (OpParity.Error(expected[opCase.Name], OpParity.Run(backend, opCase, DType)) <= OpParity.Tolerance(DType))
                     survivors.Add($"{opCase.Name} passes without {kernel}");

@@ -9,7 +9,7 @@ namespace RasNative.Cuda.Tests.Emulator;
 /// RASNATIVE_CUDA_EMULATOR_SEED (or <see cref="EmulatorControl.ScheduleSeed"/>) permutes the order in which a
 /// block's threads run between barriers, so a kernel that depends on the order fails under some seed.
 /// </summary>
-[Collection(nameof(ScheduleSeedCollection))]
+[Collection(nameof(ProcessWideSettingsCollection))]
 public class ScheduleTests
 {
     const ulong Seed = 20261128;
@@ -73,6 +73,6 @@ public class ScheduleTests
     }
 }
 
-/// <summary>The tests that set the schedule seed run one at a time (the seed is process-wide).</summary>
-[CollectionDefinition(nameof(ScheduleSeedCollection), DisableParallelization = true)]
-public sealed class ScheduleSeedCollection;
+/// <summary>Tests that change process-wide settings (the schedule seed, environment variables) run alone.</summary>
+[CollectionDefinition(nameof(ProcessWideSettingsCollection), DisableParallelization = true)]
+public sealed class ProcessWideSettingsCollection;
