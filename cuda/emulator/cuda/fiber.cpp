@@ -41,7 +41,7 @@ Region* RegionPool::acquire()
             uintptr_t base = start + i * RegionBytes;
             // A stack overflow hits the guard page instead of the region below.
             mprotect(reinterpret_cast<void*>(base), PageBytes, PROT_NONE);
-            auto* region = new (reinterpret_cast<void*>(base + RegionBytes - RASEMU_THREAD_INFO_BYTES)) Region();
+            auto* region = new (reinterpret_cast<void*>(rasemu_thread_info_address(base))) Region();
             all_.push_back(region);
             free_.push_back(region);
         }

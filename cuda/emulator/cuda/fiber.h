@@ -1,7 +1,7 @@
 // Fibers: a stack region per CUDA thread that has to wait (at a barrier or a warp collective), switched with
 // rasemu_fiber_switch. Each region is RASEMU_STACK_REGION_BYTES, aligned to its size: a guard page at its base,
-// the stack, and in its last RASEMU_THREAD_INFO_BYTES the Region record (whose first member is the
-// rasemu_thread_info kernels read), so the record and the stack's hot end share a page.
+// the stack, and above the stack the Region record (whose first member is the rasemu_thread_info kernels read),
+// at the cache-coloured slot rasemu_thread_info_address gives.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -16,7 +16,7 @@ namespace rasemu
 {
 class BlockScheduler;
 
-struct Region
+struct alignas(RASEMU_THREAD_INFO_BYTES) Region
 {
     rasemu_thread_info info;   // must stay first: kernels find it by masking the stack pointer
     void* sp = nullptr;        // saved stack pointer while the fiber is switched out
@@ -29,7 +29,7 @@ inline Region* current_region()
 {
     uintptr_t sp;
     __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
-    return reinterpret_cast<Region*>((sp | static_cast<uintptr_t>(RASEMU_STACK_REGION_BYTES - 1)) + 1 - RASEMU_THREAD_INFO_BYTES);
+    return reinterpret_cast<Region*>(rasemu_thread_info_address(sp));
 }
 
 // Regions of one OS thread, reused from block to block and launch to launch; unmapped on destruction.

@@ -79,12 +79,8 @@ RASEMU_EXPORT void rasemu_report_error(int cuda_result, const char* message)
         if (running_report->result == 0) *running_report = Reported{cuda_result, text};
         return;
     }
-    if (Context* context = current_context(); context != nullptr && context->sticky == 0)
-    {
-        context->sticky = cuda_result;
-        context->sticky_detail = text;
-    }
-    report(cuda_result, text);
+    if (Context* context = current_context(); context != nullptr) fail_context(context, cuda_result, text);
+    else report(cuda_result, text);
 }
 
 // ---- controls for the C# bindings (emulator mode only) --------------------------------------------------------

@@ -1,12 +1,14 @@
 #include "modules.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <elf.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <set>
@@ -45,6 +47,21 @@ size_t elf_size(const Elf64_Ehdr* header)
 
 int refuse(const char* why) { return report(InvalidImage, std::string("cuModuleLoadData: ") + why); }
 
+bool debug_modules()
+{
+    const char* debug = getenv("RASNATIVE_CUDA_EMULATOR_DEBUG");
+    return debug != nullptr && strcmp(debug, "1") == 0;
+}
+
+// A new file $TMPDIR/rasnative-kernel-<pid>-<n>.so, open for writing; its path in `path`.
+int debug_file(std::string& path)
+{
+    static std::atomic<int> counter{0};
+    const char* tmp = getenv("TMPDIR");
+    path = std::string(tmp && *tmp ? tmp : "/tmp") + "/rasnative-kernel-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".so";
+    return open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+}
+
 struct BlockJob
 {
     const KernelLaunch* launch;
@@ -74,8 +91,11 @@ int load_module(Context* context, const void* image, Module** module)
     if (header->e_ident[EI_CLASS] != ELFCLASS64 || header->e_machine != EM_X86_64 || header->e_type != ET_DYN)
         return refuse("the image is not an x86-64 shared object built by the emulated NVRTC");
 
-    int fd = memfd_create("rasnative-kernel-module", MFD_CLOEXEC);
-    if (fd < 0) return report(InvalidImage, "cuModuleLoadData: memfd_create failed");
+    // The image lives in a memfd, or, under RASNATIVE_CUDA_EMULATOR_DEBUG=1, in a file a debugger can open by
+    // the path the dynamic loader records (gdb cannot read another process's /proc/self/fd).
+    std::string path;
+    int fd = debug_modules() ? debug_file(path) : memfd_create("rasnative-kernel-module", MFD_CLOEXEC);
+    if (fd < 0) return report(InvalidImage, "cuModuleLoadData: cannot stage the image (memfd_create or the debug file failed)");
     size_t size = elf_size(header);
     const auto* bytes = static_cast<const uint8_t*>(image);
     for (size_t written = 0; written < size;)
@@ -90,7 +110,7 @@ int load_module(Context* context, const void* image, Module** module)
     }
     // The descriptor stays open while the module is loaded: dlopen recognises an already loaded library by its
     // path, and a reused descriptor number would make a second image's path equal to the first's.
-    std::string path = "/proc/self/fd/" + std::to_string(fd);
+    if (path.empty()) path = "/proc/self/fd/" + std::to_string(fd);
     void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (library == nullptr)
     {
@@ -111,6 +131,7 @@ int load_module(Context* context, const void* image, Module** module)
     result->context = context;
     result->library = library;
     result->descriptor = fd;
+    if (path.compare(0, 6, "/proc/") != 0) result->debug_file = path;
     for (unsigned i = 0; i < desc->kernel_count; i++)
         result->functions.emplace(desc->kernels[i].name, Function{result, &desc->kernels[i]});
     std::lock_guard lock(state_lock());
@@ -129,6 +150,7 @@ void unload_module(Module* module)
     }
     dlclose(module->library);
     close(module->descriptor);
+    if (!module->debug_file.empty()) unlink(module->debug_file.c_str());
     delete module;
 }
 

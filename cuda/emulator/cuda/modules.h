@@ -22,7 +22,8 @@ struct Module
 {
     Context* context = nullptr;
     void* library = nullptr;
-    int descriptor = -1;    // the memfd holding the image
+    int descriptor = -1;    // the memfd (or debug file) holding the image
+    std::string debug_file; // RASNATIVE_CUDA_EMULATOR_DEBUG=1: the image's path on disk, removed at unload
     std::map<std::string, Function> functions;
 };
 

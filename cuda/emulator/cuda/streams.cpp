@@ -48,12 +48,7 @@ void drain(Stream* stream)
             failure = damaged_guards(task->name, context);
             if (!failure.empty()) result = IllegalAddress;
         }
-        if (result != Success)
-        {
-            context->sticky = result;
-            context->sticky_detail = failure;
-            report(result, failure);
-        }
+        if (result != Success) fail_context(context, result, failure);
     }
 }
 
@@ -82,7 +77,7 @@ Context* create_context(bool primary)
     std::lock_guard lock(state_lock());
     auto* context = new Context();
     context->primary = primary;
-    context->legacy_stream = std::make_unique<Stream>();
+    context->legacy_stream = std::make_shared<Stream>();
     context->legacy_stream->context = context;
     context->legacy_stream->legacy = true;
     contexts.insert(context);
@@ -93,11 +88,7 @@ void destroy_context(Context* context)
 {
     synchronize_context(context);
     std::lock_guard lock(state_lock());
-    for (Stream* stream : context->streams)
-    {
-        streams.erase(stream);
-        delete stream;
-    }
+    for (const auto& stream : context->streams) streams.erase(stream.get());
     context->streams.clear();
     device_free_owned(context);
     contexts.erase(context);
@@ -129,12 +120,12 @@ Stream* resolve_stream(void* handle, int* result)
 Stream* create_stream(Context* context, unsigned flags)
 {
     std::lock_guard lock(state_lock());
-    auto* stream = new Stream();
+    auto stream = std::make_shared<Stream>();
     stream->context = context;
     stream->flags = flags;
     context->streams.push_back(stream);
-    streams.insert(stream);
-    return stream;
+    streams.insert(stream.get());
+    return stream.get();
 }
 
 int destroy_stream(Stream* stream)
@@ -142,18 +133,35 @@ int destroy_stream(Stream* stream)
     // Work already queued still runs (the driver completes it before releasing the stream).
     drain(stream);
     std::lock_guard lock(state_lock());
-    auto& list = stream->context->streams;
-    list.erase(std::remove(list.begin(), list.end(), stream), list.end());
-    streams.erase(stream);
     delete stream->capture;
-    delete stream;
+    stream->capture = nullptr;
+    streams.erase(stream);
+    auto& list = stream->context->streams;
+    list.erase(std::remove_if(list.begin(), list.end(), [stream](const auto& s) { return s.get() == stream; }), list.end());
     return Success;
 }
 
 int sticky_result(const Context* context)
 {
-    if (context->sticky != 0) note(context->sticky, "an earlier failure ended this context: " + context->sticky_detail);
-    return context->sticky;
+    int sticky = context->sticky;
+    if (sticky == 0) return Success;
+    std::string detail;
+    {
+        std::lock_guard lock(state_lock());
+        detail = context->sticky_detail;
+    }
+    return note(sticky, "an earlier failure ended this context: " + detail);
+}
+
+void fail_context(Context* context, int result, const std::string& detail)
+{
+    {
+        std::lock_guard lock(state_lock());
+        if (context->sticky != 0) return;
+        context->sticky_detail = detail;
+        context->sticky = result;
+    }
+    report(result, detail);
 }
 
 int submit(Stream* stream, std::shared_ptr<Task> task)
@@ -175,45 +183,42 @@ int submit(Stream* stream, std::shared_ptr<Task> task)
 int synchronize_stream(Stream* stream)
 {
     Context* context = stream->context;
-    std::vector<Stream*> order;
+    std::vector<std::shared_ptr<Stream>> order;
     {
         std::lock_guard lock(state_lock());
         if (blocking(stream))
         {
             // The legacy stream waits for the blocking streams and they wait for it: run them all.
-            order.push_back(context->legacy_stream.get());
-            for (Stream* other : context->streams)
-                if (blocking(other)) order.push_back(other);
+            order.push_back(context->legacy_stream);
+            for (const auto& other : context->streams)
+                if (blocking(other.get())) order.push_back(other);
         }
         else
         {
-            order.push_back(stream);
+            for (const auto& other : context->streams)
+                if (other.get() == stream) order.push_back(other);
+            if (order.empty()) order.push_back(context->legacy_stream);   // the legacy stream is not in the list
         }
     }
-    for (Stream* s : order) drain(s);
+    for (const auto& s : order) drain(s.get());
     if (context->sticky == 0)
     {
         // The host may have written past an allocation too (device addresses are host addresses here).
         std::string damage = damaged_guards("the host or an earlier task", context);
-        if (!damage.empty())
-        {
-            context->sticky = IllegalAddress;
-            context->sticky_detail = damage + " (detected at synchronisation)";
-            report(IllegalAddress, context->sticky_detail);
-        }
+        if (!damage.empty()) fail_context(context, IllegalAddress, damage + " (detected at synchronisation)");
     }
     return sticky_result(context);
 }
 
 int synchronize_context(Context* context)
 {
-    std::vector<Stream*> all;
+    std::vector<std::shared_ptr<Stream>> all;
     {
         std::lock_guard lock(state_lock());
-        all.push_back(context->legacy_stream.get());
+        all.push_back(context->legacy_stream);
         all.insert(all.end(), context->streams.begin(), context->streams.end());
     }
-    for (Stream* stream : all) drain(stream);
+    for (const auto& stream : all) drain(stream.get());
     return synchronize_stream(context->legacy_stream.get());
 }
 
@@ -277,6 +282,10 @@ int record_event(Event* event, Stream* stream)
 int synchronize_event(Event* event)
 {
     if (!event->recorded) return Success;   // as the driver: waiting for a never-recorded event returns at once
+    {
+        std::lock_guard lock(state_lock());
+        if (!event->stream->legacy && !is_stream(event->stream)) return sticky_result(event->context);   // its stream is gone: done
+    }
     return synchronize_stream(event->stream);
 }
 

@@ -5,6 +5,7 @@
 // A failed task leaves a sticky error on its context: every later call in that context returns it, as on a
 // GPU after an illegal address. A capturing stream records its tasks into the graph being built instead.
 #pragma once
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -50,10 +51,11 @@ struct Context
 {
     bool primary = false;
     int primary_references = 0;
-    int sticky = 0;                              // CUresult of the failure that ended this context's usefulness
-    std::string sticky_detail;                   // and its explanation, repeated to every later caller
-    std::unique_ptr<Stream> legacy_stream;
-    std::vector<Stream*> streams;
+    std::atomic<int> sticky{0};                  // CUresult of the failure that ended this context's usefulness
+    std::string sticky_detail;                   // and its explanation (guarded by the state lock)
+    std::shared_ptr<Stream> legacy_stream;
+    // Shared: a synchronisation that runs another thread's stream keeps it alive while that thread destroys it.
+    std::vector<std::shared_ptr<Stream>> streams;
 };
 
 struct Event
@@ -110,6 +112,9 @@ int destroy_stream(Stream* stream);
 
 // The context's sticky error (0 if none), with its explanation made the calling thread's last detail.
 int sticky_result(const Context* context);
+
+// Makes `result` the context's sticky error (the first failure wins) and reports `detail` once.
+void fail_context(Context* context, int result, const std::string& detail);
 
 // Queues `task` on `stream`, or records it into the stream's capture. Returns the context's sticky error, if any.
 int submit(Stream* stream, std::shared_ptr<Task> task);

@@ -42,7 +42,7 @@ static inline __attribute__((always_inline)) const rasemu_thread_info* rasemu_se
 {
     uintptr_t sp;
     __asm__("mov %%rsp, %0" : "=r"(sp));
-    return (const rasemu_thread_info*)((sp | (uintptr_t)(RASEMU_STACK_REGION_BYTES - 1)) + 1 - RASEMU_THREAD_INFO_BYTES);
+    return (const rasemu_thread_info*)rasemu_thread_info_address(sp);
 }
 
 // ---- built-in variables and vector types ----------------------------------------------------------------

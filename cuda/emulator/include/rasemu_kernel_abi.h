@@ -3,15 +3,18 @@
 // module built by one compiler runs under a driver built by another; RASEMU_KERNEL_ABI_VERSION changes with it.
 //
 // Every CUDA thread runs on a fiber whose stack lies in a region of RASEMU_STACK_REGION_BYTES aligned to its
-// own size, with the thread's rasemu_thread_info in the region's last RASEMU_THREAD_INFO_BYTES (right above
-// the stack, so a switch touches one page): a kernel finds "its" thread from the stack pointer with two
-// instructions and no thread-local lookup.
+// own size, with the thread's rasemu_thread_info just above the stack, in the region's last 4 KiB: a kernel
+// finds "its" thread from the stack pointer in a few instructions and no thread-local lookup. The record's
+// slot there depends on the region's address ("cache colouring"): at one fixed offset, the records and stack
+// tops of a block's 256 fibers would all fall into the same cache sets and evict each other on every switch.
 #pragma once
 #include <stdint.h>
 
-#define RASEMU_KERNEL_ABI_VERSION 2u
-#define RASEMU_STACK_REGION_BYTES (256u * 1024u)
-#define RASEMU_THREAD_INFO_BYTES 256u
+#define RASEMU_KERNEL_ABI_VERSION 3u
+#define RASEMU_STACK_REGION_SHIFT 18u
+#define RASEMU_STACK_REGION_BYTES (1u << RASEMU_STACK_REGION_SHIFT)
+#define RASEMU_THREAD_INFO_BYTES 64u
+#define RASEMU_THREAD_INFO_COLOURS 64u
 
 #ifdef __cplusplus
 extern "C" {
@@ -26,13 +29,22 @@ typedef struct rasemu_block_info {
     unsigned dynamic_shared_bytes;
 } rasemu_block_info;
 
-// At the top of the running thread's stack region.
+// Above the running thread's stack (see rasemu_thread_info_address).
 typedef struct rasemu_thread_info {
     rasemu_dim3 thread_idx;
     unsigned linear;                   // x + y·bx + z·bx·by
     unsigned lane;                     // linear % 32
     const rasemu_block_info* block;
 } rasemu_thread_info;
+
+// Where the thread record of the fiber whose stack holds `sp` lies: slot (1 + colour) from the region's end,
+// colour = the region's index modulo RASEMU_THREAD_INFO_COLOURS.
+static inline uintptr_t rasemu_thread_info_address(uintptr_t sp)
+{
+    const uintptr_t base = sp & ~(uintptr_t)(RASEMU_STACK_REGION_BYTES - 1);
+    return base + RASEMU_STACK_REGION_BYTES -
+        RASEMU_THREAD_INFO_BYTES * (1 + ((base >> RASEMU_STACK_REGION_SHIFT) & (RASEMU_THREAD_INFO_COLOURS - 1)));
+}
 
 // shfl modes (the __shfl*_sync family) and vote modes.
 enum { RASEMU_SHFL_IDX = 0, RASEMU_SHFL_UP = 1, RASEMU_SHFL_DOWN = 2, RASEMU_SHFL_XOR = 3 };
