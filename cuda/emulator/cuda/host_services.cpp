@@ -8,6 +8,7 @@
 
 #include "device_memory.h"
 #include "errors.h"
+#include "fiber.h"
 #include "settings.h"
 #include "streams.h"
 #include "worker_pool.h"
@@ -105,3 +106,7 @@ RASEMU_EXPORT const char* rasemu_last_error_detail()
 }
 
 RASEMU_EXPORT int rasemu_worker_count() { return worker_count(); }
+
+// For debuggers, on a kernel's fiber: `p *rasemu_current_thread()` shows threadIdx, the lane and (through
+// .block) blockIdx, blockDim and gridDim of the CUDA thread being debugged.
+RASEMU_EXPORT const rasemu_thread_info* rasemu_current_thread() { return &current_region()->info; }

@@ -151,7 +151,7 @@ std::vector<std::string> command(const HostCompileInput& input, const std::strin
                 arch = atoi(strchr(target, '_') + 1) * 10;
         }
     }
-    std::vector<std::string> argv = {compiler(), "-std=c++17", debug ? "-O0" : "-O2", "-g", "-mavx2", "-mfma", "-ffp-contract=fast",
+    std::vector<std::string> argv = {compiler(), "-std=c++17", debug ? "-O0" : "-O2", debug ? "-g3" : "-g", "-mavx2", "-mfma", "-ffp-contract=fast",
         "-fno-math-errno", "-fPIC", "-shared", "-fvisibility=hidden", "-fno-exceptions", "-Wl,-z,defs",
         "-D__CUDACC__", "-D__CUDACC_RTC__", "-D__CUDA_ARCH__=" + std::to_string(arch),
         "-include", folder + "/cuda_emulation.h", "-I" + folder};
@@ -207,7 +207,8 @@ std::string host_compiler_identity()
     Sha256 headers;
     headers.add_part(rasemu_emulation_header_text);
     headers.add_part(rasemu_kernel_abi_header_text);
-    return std::string(EmulatorVersion) + "; headers " + headers.hex().substr(0, 16) + "; " + compiler() + ": " + compiler_version();
+    return std::string(EmulatorVersion) + "; headers " + headers.hex().substr(0, 16) + "; " + compiler() + ": " + compiler_version() +
+        (debug_build() ? "; debug build (-O0)" : "");
 }
 
 bool compile_for_host(const HostCompileInput& input, std::vector<uint8_t>& image, std::string& log)
