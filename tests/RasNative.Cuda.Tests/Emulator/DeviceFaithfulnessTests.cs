@@ -101,6 +101,30 @@ public unsafe class DeviceFaithfulnessTests
     }
 
     [Fact]
+    public void EventsTimeTheWorkBetweenThemOnceItRan()
+    {
+        using var device = new ProbeContext();
+        Driver.Check(Driver.cuEventCreate(out var start, Driver.EventDefault));
+        Driver.Check(Driver.cuEventCreate(out var end, Driver.EventDefault));
+        try
+        {
+            var y = device.Allocate(1 << 20);
+            Driver.Check(Driver.cuEventRecord(start, device.Stream));
+            Assert.Equal(Driver.Success, device.Launch("store_past_end", 64, 256, y, 1f, 1 << 18, 0));
+            Driver.Check(Driver.cuEventRecord(end, device.Stream));
+            if (NativeLibraries.UsesEmulator) Assert.Equal(Driver.ErrorNotReady, Driver.cuEventElapsedTime(out _, start, end)); // nothing ran yet
+            Driver.Check(Driver.cuEventSynchronize(end));
+            Driver.Check(Driver.cuEventElapsedTime(out var milliseconds, start, end));
+            Assert.InRange(milliseconds, 0f, 60_000f);
+        }
+        finally
+        {
+            Driver.cuEventDestroy(start);
+            Driver.cuEventDestroy(end);
+        }
+    }
+
+    [Fact]
     public void DeadlockedBlockFailsTheLaunchInsteadOfHanging()
     {
         EmulatorRequirement.Ensure();

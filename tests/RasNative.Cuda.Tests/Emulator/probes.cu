@@ -109,3 +109,29 @@ extern "C" __global__ void cp_async_groups(const float4* source, float4* before,
     after4[t] = small4[t];
     after8[t] = small8[t];
 }
+
+// Every binary16 bit pattern through to_float, and floats through from_float to binary16 and bfloat16.
+extern "C" __global__ void conversions(float* from_half, const float* floats, unsigned short* to_half, unsigned short* to_bf16, int n)
+{
+    GRID_STRIDE(i, 65536)
+    {
+        __half h;
+        h.x = (unsigned short)i;
+        from_half[i] = to_float(h);
+    }
+    GRID_STRIDE(i, n)
+    {
+        to_half[i] = from_float<__half>(floats[i]).x;
+        to_bf16[i] = from_float<__nv_bfloat16>(floats[i]).x;
+    }
+}
+
+// a·b + c with the product rounded first (never contracted), and fused.
+extern "C" __global__ void rounding(const float* a, const float* b, const float* c, float* twice, float* fused, int n)
+{
+    GRID_STRIDE(i, n)
+    {
+        twice[i] = __fadd_rn(__fmul_rn(a[i], b[i]), c[i]);
+        fused[i] = fmaf(a[i], b[i], c[i]);
+    }
+}
