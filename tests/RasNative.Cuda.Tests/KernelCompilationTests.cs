@@ -49,6 +49,28 @@ public class KernelCompilationTests
         Assert.Equal($"compute_{newest}", KernelCompiler.TargetFor(99, 9));
     }
 
+    [Theory]
+    [InlineData("sm_80")]
+    [InlineData("sm_90")]
+    public void TensorCoreBuildingBlocksCompileForTheirArchs(string arch)
+    {
+        NvrtcRequirement.Ensure();
+        // The test-only kernels use every device function of ras_tensor_core.cuh (mma, ldmatrix, cp.async).
+        var output = NvrtcProgram.Compile(Emulator.ProbeContext.Source, KernelSourceSet.Embedded.Headers, KernelCompiler.Options(arch, CudaDType.F32), NvrtcImage.None);
+        Assert.True(output.Success, output.Log);
+    }
+
+    [Fact]
+    public void CompileErrorsAreNvrtcs()
+    {
+        NvrtcRequirement.Ensure();
+        var broken = new KernelSource("broken.cu", "extern \"C\" __global__ void broken(float* y) { y[0] = undeclared_value; }\n");
+        var output = NvrtcProgram.Compile(broken, [], KernelCompiler.Options("sm_90", CudaDType.F32), NvrtcImage.Cubin);
+        Assert.False(output.Success);
+        Assert.Contains("broken.cu", output.Log);
+        Assert.Contains("undeclared_value", output.Log);
+    }
+
     [Fact]
     public void KernelSourcesAreEmbedded()
     {
