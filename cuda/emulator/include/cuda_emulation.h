@@ -140,8 +140,6 @@ static __forceinline__ float rasemu_atomic_float(float* address, uint32_t (*upda
     return result;
 }
 static inline uint32_t rasemu_float_add_bits(uint32_t old, float v) { float f; memcpy(&f, &old, 4); f = f + v; memcpy(&old, &f, 4); return old; }
-static inline uint32_t rasemu_float_max_bits(uint32_t old, float v) { float f; memcpy(&f, &old, 4); f = fmaxf(f, v); memcpy(&old, &f, 4); return old; }
-static inline uint32_t rasemu_float_min_bits(uint32_t old, float v) { float f; memcpy(&f, &old, 4); f = fminf(f, v); memcpy(&old, &f, 4); return old; }
 
 #define RASEMU_INTEGER_ATOMICS(V)                                                                                       \
     static __forceinline__ V atomicAdd(V* a, V v) { return __atomic_fetch_add(a, v, __ATOMIC_SEQ_CST); }                \
@@ -166,9 +164,8 @@ static __forceinline__ unsigned atomicInc(unsigned* a, unsigned limit)
 {
     return rasemu_atomic_update<unsigned>(a, [](unsigned old, unsigned l) { return old >= l ? 0u : old + 1; }, limit);
 }
+// CUDA has no float atomicMax/Min (the real NVRTC, which compiles every source first, would refuse them).
 static __forceinline__ float atomicAdd(float* a, float v) { return rasemu_atomic_float(a, rasemu_float_add_bits, v); }
-static __forceinline__ float atomicMax(float* a, float v) { return rasemu_atomic_float(a, rasemu_float_max_bits, v); }
-static __forceinline__ float atomicMin(float* a, float v) { return rasemu_atomic_float(a, rasemu_float_min_bits, v); }
 static __forceinline__ float atomicExch(float* a, float v)
 {
     uint32_t bits;

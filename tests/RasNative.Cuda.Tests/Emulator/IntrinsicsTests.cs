@@ -53,6 +53,58 @@ public class IntrinsicsTests
         Assert.True(differ > n / 10, $"only {differ} inputs tell the roundings apart");
     }
 
+    [Fact]
+    public void AtomicsFromEveryThreadOfConcurrentBlocksAllLand()
+    {
+        using var device = new ProbeContext();
+        const int blocks = 64, threads = 256, total = blocks * threads;
+        ulong ints = device.Upload<int>(new int[3]), floats = device.Upload<float>(new float[2]);
+        Assert.Equal(Driver.Success, device.Launch("atomics", blocks, threads, ints, floats));
+        Assert.Equal([total, total - 1, total], device.Download<int>(ints, 3));
+        Assert.Equal([total, 2.5f], device.Download<float>(floats, 2));
+    }
+
+    [Fact]
+    public void DynamicSharedMemoryIsPerBlock()
+    {
+        using var device = new ProbeContext();
+        var x = Enumerable.Range(0, 3 * 128).Select(i => (float)i).ToArray();
+        var y = device.Allocate(x.Length * 4);
+        Assert.Equal(Driver.Success, device.Launch("reverse_through_shared", 3, 128, 128 * sizeof(float), device.Upload<float>(x), y));
+        var expected = Enumerable.Range(0, 3).SelectMany(b => Enumerable.Range(0, 128).Select(t => x[b * 128 + 127 - t]));
+        Assert.Equal(expected, device.Download<float>(y, x.Length));
+    }
+
+    [Fact]
+    public void MathFunctionsStayWithinCudasUlpBounds()
+    {
+        using var device = new ProbeContext();
+        const int n = 20001;
+        var x = Enumerable.Range(0, n).Select(i => -10f + 20f * i / (n - 1)).ToArray();
+        var output = device.Allocate(5L * n * 4);
+        Assert.Equal(Driver.Success, device.Launch("math_functions", 16, 256, device.Upload<float>(x), output, n));
+        var values = device.Download<float>(output, 5 * n);
+        for (int i = 0; i < n; i++)
+        {
+            double v = x[i], safe = Math.Abs(v) + 1e-3f;
+            // CUDA C Programming Guide, "Mathematical Functions": expf 2 ulp, __expf 2 + floor(|1.173·x|), tanhf 2,
+            // rsqrtf 2, sqrtf correctly rounded (0.5 ulp: exact after rounding).
+            AssertUlps(Math.Exp(v), values[5 * i], 2, $"expf({v})");
+            AssertUlps(Math.Exp(v), values[5 * i + 1], 2 + Math.Floor(Math.Abs(1.173 * v)), $"__expf({v})");
+            AssertUlps(Math.Tanh(v), values[5 * i + 2], 2, $"tanhf({v})");
+            AssertUlps(1 / Math.Sqrt((float)safe), values[5 * i + 3], 2, $"rsqrtf({(float)safe})");
+            Assert.Equal(MathF.Sqrt(MathF.Abs(x[i])), values[5 * i + 4]);
+        }
+    }
+
+    static void AssertUlps(double exact, float actual, double bound, string what)
+    {
+        float rounded = (float)exact;
+        double ulp = MathF.BitIncrement(MathF.Abs(rounded)) - MathF.Abs(rounded);
+        double error = Math.Abs(actual - exact) / ulp;
+        Assert.True(error <= bound + 0.5, $"{what} = {actual:R}: {error:F2} ulp from {exact:R} (bound {bound})");
+    }
+
     /// <summary>Every region of binary16: zeros, subnormals, normals, halfway ties, the overflow edge, infinities, NaN.</summary>
     static float[] Floats()
     {

@@ -35,7 +35,9 @@ sealed unsafe class ProbeContext : IDisposable
     public IntPtr Stream { get; }
 
     /// <summary>The CUresult of queueing <paramref name="kernel"/> with one-dimensional grid and block.</summary>
-    public int Launch(string kernel, uint blocks, uint threads, params KernelArg[] args)
+    public int Launch(string kernel, uint blocks, uint threads, params KernelArg[] args) => Launch(kernel, blocks, threads, 0, args);
+
+    public int Launch(string kernel, uint blocks, uint threads, uint sharedBytes, params KernelArg[] args)
     {
         Driver.Check(Driver.cuModuleGetFunction(out var function, module, kernel));
         var values = stackalloc ulong[args.Length];
@@ -45,7 +47,7 @@ sealed unsafe class ProbeContext : IDisposable
             values[i] = args[i].Bits;
             pointers[i] = &values[i];
         }
-        return Driver.cuLaunchKernel(function, blocks, 1, 1, threads, 1, 1, 0, Stream, pointers, null);
+        return Driver.cuLaunchKernel(function, blocks, 1, 1, threads, 1, 1, sharedBytes, Stream, pointers, null);
     }
 
     public ulong Allocate(long bytes)

@@ -135,3 +135,40 @@ extern "C" __global__ void rounding(const float* a, const float* b, const float*
         fused[i] = fmaf(a[i], b[i], c[i]);
     }
 }
+
+// Integer and float atomics from every thread of every block (blocks run concurrently on the workers).
+extern "C" __global__ void atomics(int* ints, float* floats)
+{
+    const int id = blockIdx.x * blockDim.x + threadIdx.x;
+    atomicAdd(&ints[0], 1);
+    atomicMax(&ints[1], id);
+    atomicAdd(&floats[0], 1.0f);
+    atomicExch(&floats[1], 2.5f);
+    int old;
+    do old = ints[2];
+    while (atomicCAS(&ints[2], old, old + 1) != old);
+}
+
+// Each block reverses its slice of x through dynamic shared memory (the launch's sharedBytes).
+extern "C" __global__ void reverse_through_shared(const float* x, float* y)
+{
+    RAS_DYNAMIC_SHARED(float, buffer);
+    const int base = blockIdx.x * blockDim.x;
+    buffer[threadIdx.x] = x[base + threadIdx.x];
+    __syncthreads();
+    y[base + threadIdx.x] = buffer[blockDim.x - 1 - threadIdx.x];
+}
+
+// expf, __expf, tanhf, rsqrtf, sqrtf of every x: out[5i + k].
+extern "C" __global__ void math_functions(const float* x, float* out, int n)
+{
+    GRID_STRIDE(i, n)
+    {
+        const float v = x[i];
+        out[5 * i] = expf(v);
+        out[5 * i + 1] = __expf(v);
+        out[5 * i + 2] = tanhf(v);
+        out[5 * i + 3] = rsqrtf(fabsf(v) + 1e-3f);
+        out[5 * i + 4] = sqrtf(fabsf(v));
+    }
+}
