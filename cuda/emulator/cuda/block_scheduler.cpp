@@ -94,9 +94,11 @@ bool BlockScheduler::run(const KernelLaunch& launch, uint64_t block, std::string
     next_start_ = 0;
     live_ = count_;
     arrived_ = predicates_ = 0;
+    barrier_waiters_.clear();
     if (threads_.size() < count_)
     {
         threads_.resize(count_);
+        operands_.resize(count_);
         copies_.resize(count_);
         uint32_t capacity = 1;
         while (capacity < count_) capacity *= 2;
@@ -153,7 +155,7 @@ Region* BlockScheduler::next_fiber()
     return region;
 }
 
-void BlockScheduler::switch_from(Region* self)
+__attribute__((always_inline)) inline void BlockScheduler::switch_from(Region* self)
 {
     Region* next = next_fiber();
     if (next == self) return;   // it released itself and is first in line
@@ -221,7 +223,7 @@ void BlockScheduler::finish_thread(uint32_t thread)
     if (arrived_ > 0 && arrived_ == live_) release_barrier(NoThread);
 }
 
-void BlockScheduler::suspend() { switch_from(current_); }
+__attribute__((always_inline)) inline void BlockScheduler::suspend() { switch_from(current_); }
 
 bool BlockScheduler::release(std::vector<uint32_t>& threads, uint32_t caller)
 {
@@ -245,6 +247,7 @@ int BlockScheduler::barrier(int mode, int predicate)
     Thread& t = self();
     t.wait = Wait::Barrier;
     t.mode = mode;
+    barrier_waiters_.push_back(current_->thread);
     arrived_++;
     if (predicate) predicates_++;
     if (arrived_ < live_ || release_barrier(current_->thread)) suspend();
@@ -254,16 +257,15 @@ int BlockScheduler::barrier(int mode, int predicate)
 bool BlockScheduler::release_barrier(uint32_t caller)
 {
     // Threads that exited no longer count (sm_70+), so the barrier opens once every live thread arrived.
-    scratch_.clear();
-    for (uint32_t i = 0; i < count_; i++)
+    scratch_.swap(barrier_waiters_);
+    barrier_waiters_.clear();
+    for (uint32_t i : scratch_)
     {
         Thread& t = threads_[i];
-        if (!t.started || t.exited || t.wait != Wait::Barrier) continue;
         t.result = t.mode == RASEMU_BARRIER_COUNT ? predicates_
             : t.mode == RASEMU_BARRIER_AND        ? predicates_ == arrived_
             : t.mode == RASEMU_BARRIER_OR         ? predicates_ > 0
                                                   : 0;
-        scratch_.push_back(i);
     }
     arrived_ = predicates_ = 0;
     return release(scratch_, caller);
@@ -369,11 +371,11 @@ void BlockScheduler::mma(int type, float d[4], const unsigned a[4], const unsign
 {
     uint32_t warp = current_->thread >> 5;
     if (lanes_of(warp) != ~0u) fail_here("mma.sync needs a whole warp, but the block's last warp has only " + std::to_string(count_ % 32) + " threads");
-    Thread& t = self();
-    t.in[0] = a;
-    t.in[1] = b;
-    t.in[2] = c;
-    t.out = d;
+    Operands& o = operands_[current_->thread];
+    o.in[0] = a;
+    o.in[1] = b;
+    o.in[2] = c;
+    o.out = d;
     arrive(Kind::Mma, type, ~0u);
 }
 
@@ -394,10 +396,10 @@ void BlockScheduler::complete_mma(uint32_t warp, int type)
     };
     for (uint32_t lane = 0; lane < 32; lane++)
     {
-        const Thread& t = threads_[warp * 32 + lane];
-        auto* fa = static_cast<const unsigned*>(t.in[0]);
-        auto* fb = static_cast<const unsigned*>(t.in[1]);
-        auto* fc = static_cast<const float*>(t.in[2]);
+        const Operands& o = operands_[warp * 32 + lane];
+        auto* fa = static_cast<const unsigned*>(o.in[0]);
+        auto* fb = static_cast<const unsigned*>(o.in[1]);
+        auto* fc = static_cast<const float*>(o.in[2]);
         int group = static_cast<int>(lane >> 2), tig = static_cast<int>(lane & 3);
         for (int i = 0; i < 8; i++)
             a[(i < 2 || (i >= 4 && i < 6)) ? group : group + 8][tig * 2 + (i & 1) + (i >= 4 ? 8 : 0)] = element(fa[i >> 1], i);
@@ -406,7 +408,7 @@ void BlockScheduler::complete_mma(uint32_t warp, int type)
     }
     for (uint32_t lane = 0; lane < 32; lane++)
     {
-        auto* d = static_cast<float*>(threads_[warp * 32 + lane].out);
+        auto* d = static_cast<float*>(operands_[warp * 32 + lane].out);
         int group = static_cast<int>(lane >> 2), tig = static_cast<int>(lane & 3);
         for (int i = 0; i < 4; i++)
         {
@@ -423,9 +425,9 @@ void BlockScheduler::ldmatrix(int count, int transpose, const void* row, unsigne
     if (count != 1 && count != 2 && count != 4) fail_here("ldmatrix loads .x1, .x2 or .x4, not " + std::to_string(count) + " matrices");
     uint32_t warp = current_->thread >> 5;
     if (lanes_of(warp) != ~0u) fail_here("ldmatrix needs a whole warp, but the block's last warp has only " + std::to_string(count_ % 32) + " threads");
-    Thread& t = self();
-    t.in[0] = row;
-    t.out = fragments;
+    Operands& o = operands_[current_->thread];
+    o.in[0] = row;
+    o.out = fragments;
     arrive(Kind::LdMatrix, count * 2 + (transpose ? 1 : 0), ~0u);
 }
 
@@ -439,7 +441,7 @@ void BlockScheduler::complete_ldmatrix(uint32_t warp, int mode)
     const uint16_t* rows[32] = {};
     for (int lane = 0; lane < 8 * count; lane++)
     {
-        const void* address = threads_[warp * 32 + static_cast<uint32_t>(lane)].in[0];
+        const void* address = operands_[warp * 32 + static_cast<uint32_t>(lane)].in[0];
         if (reinterpret_cast<uintptr_t>(address) % 16 != 0)
             fail_here("ldmatrix row address " + std::to_string(reinterpret_cast<uintptr_t>(address)) + " of lane " + std::to_string(lane) + " is not 16-byte aligned");
         rows[lane] = static_cast<const uint16_t*>(address);
@@ -456,7 +458,7 @@ void BlockScheduler::complete_ldmatrix(uint32_t warp, int mode)
         }
     for (uint32_t lane = 0; lane < 32; lane++)
     {
-        auto* out = static_cast<unsigned*>(threads_[warp * 32 + lane].out);
+        auto* out = static_cast<unsigned*>(operands_[warp * 32 + lane].out);
         for (int m = 0; m < count; m++) out[m] = result[lane][m];
     }
 }

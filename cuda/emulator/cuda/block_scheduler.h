@@ -41,16 +41,22 @@ private:
     enum class Wait : uint8_t { None, Barrier, Warp };
     enum class Kind : uint8_t { Shfl, Vote, SyncWarp, Mma, LdMatrix };
 
-    struct Thread
+    // What every switch touches, in one cache line; the tensor-core operands live apart (Operands).
+    struct alignas(64) Thread
     {
         bool started = false, exited = false;
         Wait wait = Wait::None;
+        uint32_t committed_groups = 0;   // cp.async.commit_group count
         Region* region = nullptr;
         int mode = 0, predicate = 0, arg = 0, width = 32;
         uint64_t value = 0, result = 0;
+    };
+
+    // The fragment pointers a lane passes to mma.sync / ldmatrix.
+    struct Operands
+    {
         const void* in[3] = {};
         void* out = nullptr;
-        uint32_t committed_groups = 0;   // cp.async.commit_group count
     };
 
     // Lanes of one warp waiting at the same collective (same kind, mode and mask).
@@ -103,6 +109,8 @@ private:
     std::vector<uint8_t> dynamic_shared_;
     uint32_t count_ = 0, next_start_ = 0, live_ = 0, arrived_ = 0, predicates_ = 0;
     std::vector<Thread> threads_;
+    std::vector<Operands> operands_;
+    std::vector<uint32_t> barrier_waiters_;
     std::vector<uint32_t> start_order_;
     std::vector<uint32_t> ready_;          // ring buffer of thread indices
     uint32_t ready_head_ = 0, ready_count_ = 0, ready_mask_ = 0;
