@@ -3,9 +3,14 @@
 # Expects beside this script what tools/gpu-bundle.sh puts there: a dotnet-runtime-*-linux-x64.tar.xz, the
 # framework-dependent publish of RasNative.Cuda.Tests (test-bin/) and the fixtures (fixtures/); see docs/cuda.md.
 # Writes a markdown report, plus each run's full log and xUnit XML beside it (REPORT.<run>.log/.xml).
+# The report names the CUDA driver library the tests loaded and the device they ran on: a run on the CUDA
+# emulator (RASNATIVE_CUDA=emulator) is reported as "NO GPU", never as a GPU pass.
 # Exit: 0 every run passed on a GPU, 1 a run failed, 2 no usable GPU (GPU tests skipped, the rest passed).
-# Per-run limits (seconds) keep the whole check inside a 10-minute remote call: GPU_CHECK_TEST_TIMEOUT (300),
-# GPU_CHECK_SANITIZER_TIMEOUT (120, each of memcheck and racecheck, which run only the op parity tests).
+# Time (a lent GPU has 15 minutes, start-up included, and a rerun must fit): the test run is limited to
+# GPU_CHECK_TEST_TIMEOUT seconds (240); compute-sanitizer memcheck and racecheck over the op parity tests run
+# only with GPU_CHECK_SANITIZERS=1 (GPU_CHECK_SANITIZER_TIMEOUT seconds each, 120).
+# RASNATIVE_CUDA_SYNC=1 in the environment makes the backend synchronise after every launch, so the first
+# failing kernel is the one named.
 # Usage: gpu-check.sh REPORT.md
 set -uo pipefail
 
@@ -21,12 +26,22 @@ runtime_archive=$(ls "$here"/dotnet-runtime-*linux-x64.tar.xz 2>/dev/null | head
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/dotnet"
-tar -xJf "$runtime_archive" -C "$work/dotnet"
-export DOTNET_ROOT="$work/dotnet" PATH="$work/dotnet:$PATH" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# tar needs the xz program for .xz; Python's lzma module unpacks it where xz is missing.
+if command -v xz >/dev/null; then
+    tar -xJf "$runtime_archive" -C "$work/dotnet" || { echo "error: cannot unpack $runtime_archive" >&2; exit 1; }
+elif command -v python3 >/dev/null; then
+    python3 -c 'import sys, tarfile; tarfile.open(sys.argv[1], "r:xz").extractall(sys.argv[2])' "$runtime_archive" "$work/dotnet" \
+        || { echo "error: cannot unpack $runtime_archive with python3" >&2; exit 1; }
+else
+    echo "error: unpacking $runtime_archive needs xz or python3" >&2
+    exit 1
+fi
+# HOME may be unset on a lent machine: nothing below needs it (the kernel cache is given explicitly).
+export DOTNET_ROOT="$work/dotnet" PATH="$work/dotnet:$PATH" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_CLI_HOME="$work"
 export RASNATIVE_FIXTURES="$here/fixtures" RASNATIVE_KERNEL_CACHE="$work/kernel-cache"
 
-# The libraries the backend resolves (docs/cuda.md lists the full search order); shown so a failure to
-# create the backend can be told apart from a kernel bug at a glance.
+# The libraries the backend can find (docs/cuda.md lists the full search order); the one it loaded is
+# reported separately from the test run.
 native_libraries() {
     local pattern='libcuda\.so|libcublas(Lt)?\.so|libnvrtc\.so|libnvToolsExt|libnvtx3interop'
     ldconfig -p 2>/dev/null | grep -E "$pattern" | awk '{print "  - " $NF}' | sort -u
@@ -34,7 +49,7 @@ native_libraries() {
         ls "$dir"/lib64 2>/dev/null | grep -E "$pattern" | sed "s|^|  - $dir/lib64/|"
     done
     ls -d /usr/local/lib/python3*/*-packages/nvidia/*/lib /usr/lib/python3*/*-packages/nvidia/*/lib \
-        "$HOME"/.local/lib/python3*/*-packages/nvidia/*/lib 2>/dev/null | sed 's|^|  - pip wheel: |'
+        ${HOME:+"$HOME"/.local/lib/python3*/*-packages/nvidia/*/lib} 2>/dev/null | sed 's|^|  - pip wheel: |'
 }
 
 run_tests() { # $1 = label, $2 = timeout (s), $3 = xUnit filter args (word-split), rest = command prefix (a sanitizer)
@@ -42,7 +57,7 @@ run_tests() { # $1 = label, $2 = timeout (s), $3 = xUnit filter args (word-split
     shift 3
     local log="${report%.md}.$label.log" xml="${report%.md}.$label.xml"
     # shellcheck disable=SC2086 # the filter is deliberately split into arguments
-    timeout "$limit" "$@" "$DOTNET_ROOT/dotnet" "$tests" -noColor -xml "$xml" $filter >"$log" 2>&1
+    timeout "$limit" "$@" "$DOTNET_ROOT/dotnet" "$tests" -noColor -showLiveOutput -xml "$xml" $filter >"$log" 2>&1
     local rc=$?
     local verdict=PASS
     [ $rc -eq 0 ] || verdict=FAIL
@@ -76,23 +91,38 @@ run_tests() { # $1 = label, $2 = timeout (s), $3 = xUnit filter args (word-split
     echo
     echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "- host: $(uname -srm)"
-    echo "- device: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo 'nvidia-smi not found')"
+    echo "- nvidia-smi: $(nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>/dev/null || echo 'not found')"
     echo "- runtime: $(basename "$runtime_archive")"
     echo "- fixtures: $(ls "$here/fixtures" 2>/dev/null | tr '\n' ' ')"
+    echo "- RASNATIVE_CUDA=${RASNATIVE_CUDA:-} RASNATIVE_CUDA_SYNC=${RASNATIVE_CUDA_SYNC:-}"
     echo "- CUDA libraries found:"
     native_libraries
     echo
 } >"$report"
 
 status=0
-run_tests tests "${GPU_CHECK_TEST_TIMEOUT:-300}" "" || status=1
+run_tests tests "${GPU_CHECK_TEST_TIMEOUT:-240}" "" || status=1
 
-# The GPU tests skip with "no CUDA driver/GPU: <reason>" when the probe finds none: nothing GPU-side ran.
-no_gpu=$(grep -m1 -o 'no CUDA driver/GPU: .*' "${report%.md}.tests.log" || true)
+# What the tests loaded and ran on (CudaEnvironmentTests prints it); an emulated device never counts as a GPU.
+tests_log="${report%.md}.tests.log"
+loaded=$(grep -m1 -o 'cuda libraries: .*' "$tests_log" || echo "cuda libraries: (not reported)")
+device=$(grep -m1 -o 'cuda device: .*' "$tests_log" || echo "cuda device: (not reported)")
+nvrtc=$(grep -m1 -o 'cuda nvrtc: .*' "$tests_log" || echo "cuda nvrtc: (not reported)")
+{
+    echo "- loaded: ${loaded#cuda libraries: }"
+    echo "- device: ${device#cuda device: }"
+    echo "- nvrtc: ${nvrtc#cuda nvrtc: }"
+    echo
+} >>"$report"
+echo "$loaded"
+echo "$device"
+
+no_gpu=$(grep -m1 -o 'no CUDA driver/GPU: .*' "$tests_log" || true)
+case "$loaded" in *"cuda libraries: emulator"*) no_gpu="the tests ran on the CUDA emulator (${loaded#cuda libraries: })" ;; esac
 if [ -n "$no_gpu" ]; then
-    echo "**No usable GPU** — GPU tests skipped, sanitizers not run: ${no_gpu#no CUDA driver/GPU: }" >>"$report"
+    echo "**No usable GPU** — GPU tests skipped or emulated, sanitizers not run: ${no_gpu#no CUDA driver/GPU: }" >>"$report"
     echo >>"$report"
-else
+elif [ "${GPU_CHECK_SANITIZERS:-0}" = 1 ]; then
     sanitizer=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null | head -n1)
     if [ -n "$sanitizer" ]; then
         # The kernel cache is warm now, so the sanitized runs spend their time in the kernels, not NVRTC.
@@ -104,6 +134,9 @@ else
         echo "compute-sanitizer not found: memcheck/racecheck skipped" >>"$report"
         echo >>"$report"
     fi
+else
+    echo "Sanitizers not run (GPU_CHECK_SANITIZERS=1 adds memcheck and racecheck of the op parity tests)." >>"$report"
+    echo >>"$report"
 fi
 
 if [ $status -ne 0 ]; then overall=FAIL; elif [ -n "$no_gpu" ]; then overall="NO GPU"; status=2; else overall=PASS; fi

@@ -16,7 +16,7 @@ public sealed partial class CudaBackend
     /// back into the output segments. Query head h = g·rep + r reads kv head g, so fixing r makes the query
     /// heads of a chunk evenly strided (rep·headDim) and one batched GEMM covers them.
     /// </summary>
-    public unsafe void Attention(AttentionArgs args)
+    public void Attention(AttentionArgs args)
     {
         using var _ = Op("attention");
         int batch = args.Query1.Dim(0), heads = args.Heads, kvHeads = args.EffectiveKvHeads, d = args.HeadDim;
@@ -39,7 +39,6 @@ public sealed partial class CudaBackend
         var scores = Scratch(chunk * block * 4);
         var probs = Scratch(chunk * block * ElementSize);
         int type = DType.CudaDataType(), es = ElementSize;
-        float scale = args.Scale, one = 1, zero = 0;
         for (int b = 0; b < batch; b++)
         {
             ulong qb = q.Pointer + (ulong)((long)b * tq * qWidth * es), ob = o + (ulong)((long)b * tq * qWidth * es);
@@ -52,14 +51,14 @@ public sealed partial class CudaBackend
                 {
                     long qHead = ((long)g0 * rep + r) * d * es, kvHead = (long)g0 * d * es;
                     // Column-major: Sᵀ [tk × tq] = K_g [d × tk]ᵀ · Q_h [d × tq], i.e. row-major S [tq, tk].
-                    Cublas.Check(Cublas.cublasGemmStridedBatchedEx(device.Blas, Cublas.OpT, Cublas.OpN, tk, tq, d,
-                        &scale, kb + (ulong)kvHead, type, kvWidth, d, qb + (ulong)qHead, type, qWidth, (long)rep * d,
-                        &zero, scores, 0 /* CUDA_R_32F */, tk, block, count, Cublas.Compute32F, Cublas.GemmDefault));
+                    calls.GemmStridedBatchedEx(Cublas.OpT, Cublas.OpN, tk, tq, d,
+                        args.Scale, kb + (ulong)kvHead, type, kvWidth, d, qb + (ulong)qHead, type, qWidth, (long)rep * d,
+                        0, scores, 0 /* CUDA_R_32F */, tk, block, count);
                     LaunchRows("softmax_rows", count * (long)tq, scores, probs, mask, count * (long)tq, tk);
                     // Column-major: Oᵀ [d × tq] = V_g [d × tk] · Pᵀ [tk × tq], written into head h's channels.
-                    Cublas.Check(Cublas.cublasGemmStridedBatchedEx(device.Blas, Cublas.OpN, Cublas.OpN, d, tq, tk,
-                        &one, vb + (ulong)kvHead, type, kvWidth, d, probs, type, tk, block,
-                        &zero, ob + (ulong)qHead, type, qWidth, (long)rep * d, count, Cublas.Compute32F, Cublas.GemmDefault));
+                    calls.GemmStridedBatchedEx(Cublas.OpN, Cublas.OpN, d, tq, tk,
+                        1, vb + (ulong)kvHead, type, kvWidth, d, probs, type, tk, block,
+                        0, ob + (ulong)qHead, type, qWidth, (long)rep * d, count);
                 }
             }
         }

@@ -1,4 +1,3 @@
-using RasNative.Cuda.Native;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
@@ -25,7 +24,7 @@ public sealed partial class CudaBackend
         using var _ = Op("copy");
         Require(source.Length == destination.Length, $"copy {source} → {destination}");
         if (source.Length == 0) return;
-        Driver.Check(Driver.cuMemcpyDtoDAsync(Ptr(destination), Ptr(source), (nuint)(source.Length * ElementSize), device.Stream));
+        calls.CopyDeviceToDevice(Ptr(destination), Ptr(source), (nuint)(source.Length * ElementSize));
     }
 
     public void Fill(Tensor tensor, float value)

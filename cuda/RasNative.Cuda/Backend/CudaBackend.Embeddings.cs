@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using RasNative.Cuda.Native;
 using RasNative.Runtime.Tensors;
 
 namespace RasNative.Cuda;
@@ -14,7 +13,7 @@ public sealed partial class CudaBackend
         if (batch == 0) return;
         var bytes = MemoryMarshal.AsBytes(timesteps);
         var times = Scratch(bytes.Length);
-        fixed (byte* p = bytes) Driver.Check(Driver.cuMemcpyHtoDAsync(times, p, (nuint)bytes.Length, device.Stream));
+        fixed (byte* p = bytes) calls.CopyHostToDevice(times, p, (nuint)bytes.Length);
         Launch("timestep_embedding", y.Length, times, Ptr(y), batch, dim);
         FreeScratch(times);
     }

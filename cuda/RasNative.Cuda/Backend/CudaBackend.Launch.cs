@@ -1,5 +1,3 @@
-using RasNative.Cuda.Native;
-
 namespace RasNative.Cuda;
 
 public sealed partial class CudaBackend
@@ -28,15 +26,11 @@ public sealed partial class CudaBackend
             values[i] = args[i].Bits;
             pointers[i] = &values[i];
         }
-        Driver.Check(Driver.cuLaunchKernel(kernels[kernel], blocks, 1, 1, BlockSize, 1, 1, 0, device.Stream, pointers, null), $"cuLaunchKernel({kernel})");
+        calls.Launch(kernels[kernel], kernel, blocks, BlockSize, 0, pointers);
     }
 
     /// <summary>Stream-ordered scratch: freed with <see cref="FreeScratch"/> after the ops that use it are queued.</summary>
-    ulong Scratch(long bytes)
-    {
-        Driver.Check(Driver.cuMemAllocAsync(out var pointer, (nuint)Math.Max(bytes, 4), device.Stream));
-        return pointer;
-    }
+    ulong Scratch(long bytes) => calls.AllocateAsync(Math.Max(bytes, 4));
 
-    void FreeScratch(ulong pointer) => Driver.Check(Driver.cuMemFreeAsync(pointer, device.Stream));
+    void FreeScratch(ulong pointer) => calls.FreeAsync(pointer);
 }

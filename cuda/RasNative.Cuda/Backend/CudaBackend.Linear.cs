@@ -11,18 +11,17 @@ public sealed partial class CudaBackend
     /// yᵀ [out × rows] = W [in × out]ᵀ · xᵀ [in × rows], so W is op T and x op N with no copies. A weight held
     /// narrower than the compute dtype is widened into the scratch first (see CudaBackend.Weights).
     /// </summary>
-    public unsafe void Linear(Tensor x, LinearWeight weight, Tensor y, Activation activation = Activation.None)
+    public void Linear(Tensor x, LinearWeight weight, Tensor y, Activation activation = Activation.None)
     {
         using var _ = Op("linear");
         var w = weight as CudaLinearWeight ?? throw new ArgumentException("weight was not uploaded by a CUDA backend");
         int rows = x.Rows;
         Require(x.Dim(-1) == w.InFeatures && y.Dim(-1) == w.OutFeatures && y.Rows == rows, $"linear {x} · [{w.OutFeatures}, {w.InFeatures}]ᵀ → {y}");
         if (rows == 0) return;
-        float alpha = 1, beta = 0;
         int type = DType.CudaDataType();
-        Cublas.Check(Cublas.cublasGemmEx(device.Blas, Cublas.OpT, Cublas.OpN, w.OutFeatures, rows, w.InFeatures,
-            &alpha, ComputeWeight(w), type, w.InFeatures, Ptr(x), type, w.InFeatures,
-            &beta, Ptr(y), type, w.OutFeatures, Cublas.Compute32F, Cublas.GemmDefault));
+        calls.GemmEx(Cublas.OpT, Cublas.OpN, w.OutFeatures, rows, w.InFeatures,
+            1, ComputeWeight(w), type, w.InFeatures, Ptr(x), type, w.InFeatures,
+            0, Ptr(y), type, w.OutFeatures);
         if (w.HasBias || activation != Activation.None)
             Launch("bias_activation", y.Length, Ptr(y), w.Bias, y.Length, w.OutFeatures, (int)activation);
     }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using RasNative.Cuda.Native;
 using RasNative.Runtime.Tensors;
 
 namespace RasNative.Cuda;
@@ -29,8 +28,8 @@ public sealed partial class CudaBackend
         var bytes = new byte[source.Length * ElementSize];
         fixed (byte* p = bytes)
         {
-            Driver.Check(Driver.cuMemcpyDtoHAsync(p, Ptr(source), (nuint)bytes.Length, device.Stream));
-            Driver.Check(Driver.cuStreamSynchronize(device.Stream));
+            calls.CopyDeviceToHost(p, Ptr(source), (nuint)bytes.Length);
+            calls.Synchronize();
         }
         HostConversions.FromDevice(bytes, DType, destination);
     }
@@ -42,7 +41,7 @@ public sealed partial class CudaBackend
         Require(source.Length == destination.Length, $"{source.Length} values for {destination}");
         if (source.IsEmpty) return;
         var bytes = HostConversions.ToDevice(source, DType);
-        fixed (byte* p = bytes) Driver.Check(Driver.cuMemcpyHtoDAsync(Ptr(destination), p, (nuint)bytes.Length, device.Stream));
+        fixed (byte* p = bytes) calls.CopyHostToDevice(Ptr(destination), p, (nuint)bytes.Length);
     }
 
     public IndexList UploadIndices(ReadOnlySpan<int> indices)
@@ -64,7 +63,7 @@ public sealed partial class CudaBackend
         var target = buffer as CudaIndexList ?? throw new ArgumentException("index buffer does not belong to the CUDA backend");
         Require(indices.Length <= target.Capacity, $"{indices.Length} ids into an index buffer of {target.Capacity}");
         if (!indices.IsEmpty)
-            fixed (int* p = indices) Driver.Check(Driver.cuMemcpyHtoDAsync(target.Pointer, p, (nuint)(indices.Length * sizeof(int)), device.Stream));
+            fixed (int* p = indices) calls.CopyHostToDevice(target.Pointer, p, (nuint)(indices.Length * sizeof(int)));
         return new CudaIndexList(target.Pointer, indices.Length, target.Capacity);
     }
 
@@ -72,9 +71,9 @@ public sealed partial class CudaBackend
     ulong AllocateZeroed(long bytes)
     {
         long words = Math.Max(1, (bytes + 3) / 4);
-        Driver.Check(Driver.cuMemAlloc(out var pointer, (nuint)(words * 4)));
+        var pointer = calls.Allocate(words * 4);
         allocations.Add(pointer);
-        Driver.Check(Driver.cuMemsetD32Async(pointer, 0, (nuint)words, device.Stream));
+        calls.Memset32(pointer, 0, (nuint)words);
         return pointer;
     }
 
@@ -83,7 +82,7 @@ public sealed partial class CudaBackend
     {
         var pointer = AllocateZeroed(bytes.Length);
         if (bytes.IsEmpty) return pointer;
-        fixed (byte* p = bytes) Driver.Check(Driver.cuMemcpyHtoDAsync(pointer, p, (nuint)bytes.Length, device.Stream));
+        fixed (byte* p = bytes) calls.CopyHostToDevice(pointer, p, (nuint)bytes.Length);
         return pointer;
     }
 }

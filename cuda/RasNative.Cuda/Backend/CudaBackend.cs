@@ -9,25 +9,31 @@ namespace RasNative.Cuda;
 /// <see cref="IBackend"/> on one GPU: tensors live in <see cref="CudaDType"/> storage, every op is one
 /// NVRTC-compiled kernel or cuBLAS call queued on one stream (float accumulation throughout), and the host
 /// waits only in <see cref="Download"/> / <see cref="Synchronize"/>. Each op is an NVTX range named after it.
+/// Every device call goes through <see cref="Calls"/>, which counts it.
 /// </summary>
 public sealed partial class CudaBackend : IBackend
 {
     const int BlockSize = 256;
 
     readonly CudaDevice device;
+    readonly CudaCalls calls;
     readonly KernelModules kernels;
     readonly List<ulong> allocations = [];
     bool disposed;
 
-    public CudaBackend(CudaDType dtype, int deviceOrdinal = 0, string? kernelCacheDirectory = null)
+    /// <param name="kernelSources">The kernels to compile (default: $RASNATIVE_KERNEL_SOURCES, else the embedded ones).</param>
+    /// <param name="ownContext">A context of its own rather than the primary one (see <see cref="CudaDevice"/>).</param>
+    public CudaBackend(CudaDType dtype, int deviceOrdinal = 0, string? kernelCacheDirectory = null, KernelSourceSet? kernelSources = null, bool ownContext = false)
     {
         DType = dtype;
-        device = new CudaDevice(deviceOrdinal);
+        device = new CudaDevice(deviceOrdinal, ownContext);
+        calls = new CudaCalls(device);
         try
         {
             var (major, minor) = device.ComputeCapability;
             Target = KernelCompiler.TargetFor(major, minor);
-            kernels = new KernelModules(Target, dtype, new KernelCache(kernelCacheDirectory ?? KernelCache.DefaultDirectory));
+            kernels = new KernelModules(Target, dtype, new KernelCache(kernelCacheDirectory ?? KernelCache.DefaultDirectory),
+                kernelSources ?? KernelSourceSet.Default);
         }
         catch
         {
@@ -42,22 +48,35 @@ public sealed partial class CudaBackend : IBackend
 
     public CudaDevice Device => device;
 
+    /// <summary>The counted layer every device call goes through; its <see cref="CudaCalls.Counters"/> are this backend's.</summary>
+    public CudaCalls Calls => calls;
+
     /// <summary>The NVRTC target the kernels were built for (sm_XY, or compute_XY when JIT-compiled by the driver).</summary>
     public string Target { get; }
 
     int ElementSize => DType.ElementSize();
 
-    public void Synchronize() => device.Synchronize();
+    public void Synchronize()
+    {
+        device.MakeCurrent();
+        calls.Synchronize();
+    }
 
-    public IDisposable Range(string name) => Nvtx.Range(name);
+    public IDisposable Range(string name)
+    {
+        device.MakeCurrent();
+        return calls.Range(name);
+    }
 
     public void Dispose()
     {
         if (disposed) return;
         disposed = true;
         if (widenScratch != 0) FreeScratch(widenScratch);
-        device.Synchronize();
-        foreach (var pointer in allocations) Driver.cuMemFree(pointer);
+        // Unchecked: after a failed kernel the context's error must surface where the op was called, not here.
+        device.MakeCurrent();
+        Driver.cuStreamSynchronize(device.Stream);
+        foreach (var pointer in allocations) calls.Free(pointer);
         allocations.Clear();
         kernels.Dispose();
         device.Dispose();

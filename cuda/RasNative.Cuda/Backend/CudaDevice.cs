@@ -4,19 +4,35 @@ using RasNative.Cuda.Native;
 namespace RasNative.Cuda;
 
 /// <summary>
-/// One GPU's primary context, a non-blocking stream and a cuBLAS handle bound to it. Every public entry
-/// point makes the context current first, because the caller's thread may differ from the creator's.
+/// One GPU's primary context (or, on request, a context of its own), a non-blocking stream and a cuBLAS handle
+/// bound to it. Every public entry point makes the context current first, because the caller's thread may
+/// differ from the creator's.
 /// </summary>
 public sealed unsafe class CudaDevice : IDisposable
 {
     readonly int device;
+    readonly bool ownContext;
     bool disposed;
 
-    public CudaDevice(int ordinal)
+    /// <param name="ownContext">
+    /// A context of its own instead of the device's primary one: a failed kernel's sticky error stays in it and
+    /// every other backend of the process carries on (tests provoke such failures on purpose).
+    /// </param>
+    public CudaDevice(int ordinal, bool ownContext = false)
     {
+        this.ownContext = ownContext;
         Driver.Check(Driver.cuInit(0));
         Driver.Check(Driver.cuDeviceGet(out device, ordinal));
-        Driver.Check(Driver.cuDevicePrimaryCtxRetain(out var context, device));
+        IntPtr context;
+        if (ownContext)
+        {
+            Driver.Check(Driver.cuCtxCreate(out context, 0, device));
+        }
+        else
+        {
+            HoldPrimaryContext(device);
+            Driver.Check(Driver.cuDevicePrimaryCtxRetain(out context, device));
+        }
         Context = context;
         MakeCurrent();
         Name = DeviceName(device);
@@ -34,6 +50,21 @@ public sealed unsafe class CudaDevice : IDisposable
         Cublas.Check(Cublas.cublasSetMathMode(Blas, Cublas.DefaultMath));
     }
 
+    static readonly HashSet<int> HeldDevices = [];
+
+    /// <summary>
+    /// One retain of the primary context that is never released, so it lives as long as the process: otherwise
+    /// every last backend's dispose destroys it and the next backend pays for a new one (and its modules).
+    /// </summary>
+    static void HoldPrimaryContext(int device)
+    {
+        lock (HeldDevices)
+        {
+            if (!HeldDevices.Add(device)) return;
+            Driver.Check(Driver.cuDevicePrimaryCtxRetain(out _, device));
+        }
+    }
+
     public IntPtr Context { get; }
 
     public IntPtr Stream { get; }
@@ -47,12 +78,6 @@ public sealed unsafe class CudaDevice : IDisposable
     public int Multiprocessors { get; }
 
     public void MakeCurrent() => Driver.Check(Driver.cuCtxSetCurrent(Context));
-
-    public void Synchronize()
-    {
-        MakeCurrent();
-        Driver.Check(Driver.cuStreamSynchronize(Stream));
-    }
 
     internal static string DeviceName(int device)
     {
@@ -71,6 +96,7 @@ public sealed unsafe class CudaDevice : IDisposable
         Driver.cuStreamSynchronize(Stream);
         Cublas.cublasDestroy(Blas);
         Driver.cuStreamDestroy(Stream);
-        Driver.cuDevicePrimaryCtxRelease(device);
+        if (ownContext) Driver.cuCtxDestroy(Context);
+        else Driver.cuDevicePrimaryCtxRelease(device);
     }
 }

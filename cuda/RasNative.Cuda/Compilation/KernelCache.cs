@@ -12,16 +12,21 @@ public sealed class KernelCache(string directory)
     static readonly byte[] Magic = "RASKRN01"u8.ToArray();
     const int HeaderBytes = 8 + 32;
 
-    /// <summary>$RASNATIVE_KERNEL_CACHE, else $XDG_CACHE_HOME/rasnative/kernels, else ~/.cache/rasnative/kernels.</summary>
+    /// <summary>
+    /// $RASNATIVE_KERNEL_CACHE, else $XDG_CACHE_HOME/rasnative/kernels, else ~/.cache/rasnative/kernels, else (no
+    /// home, e.g. HOME unset on a lent machine) rasnative-kernels-&lt;user&gt; in the temp directory — never a path
+    /// relative to the working directory.
+    /// </summary>
     public static string DefaultDirectory
     {
         get
         {
             if (Environment.GetEnvironmentVariable("RASNATIVE_KERNEL_CACHE") is { Length: > 0 } explicitDir) return explicitDir;
-            var root = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
-                ? xdg
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-            return Path.Combine(root, "rasnative", "kernels");
+            if (Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg) return Path.Combine(xdg, "rasnative", "kernels");
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            return home.Length > 0
+                ? Path.Combine(home, ".cache", "rasnative", "kernels")
+                : Path.Combine(Path.GetTempPath(), "rasnative-kernels-" + Environment.UserName);
         }
     }
 

@@ -3,9 +3,9 @@ using RasNative.Cuda.Native;
 namespace RasNative.Cuda.Compilation;
 
 /// <summary>
-/// Compiles the embedded kernel sources with NVRTC: for the backend (one dtype, disk-cached) and for the
-/// `kernels` report (every source × dtype for an arch, no GPU needed). Not -use_fast_math: the fp32 kernels
-/// must match the CPU backend to ~1e-5.
+/// Compiles kernel sources with NVRTC: for the backend (one dtype, disk-cached) and for the `kernels` report
+/// (every source × dtype for an arch, no GPU needed, never from the cache). Not -use_fast_math: the fp32
+/// kernels must match the CPU backend to ~1e-5.
 /// </summary>
 public static class KernelCompiler
 {
@@ -52,39 +52,55 @@ public static class KernelCompiler
         return options;
     }
 
-    /// <summary>Every source for every dtype, compiled for <paramref name="target"/> (sm_XX or compute_XX) in parallel.</summary>
-    public static KernelCompileReport CompileAll(string target)
+    /// <summary>Every source for every dtype, compiled for <paramref name="target"/> (sm_XX or compute_XX) in parallel, bypassing the kernel cache.</summary>
+    public static KernelCompileReport CompileAll(string target, KernelSourceSet? sources = null)
     {
+        sources ??= KernelSourceSet.Default;
         var version = NvrtcVersion(); // fails fast, with the resolver's message, when NVRTC is missing
-        var units = KernelSource.All.SelectMany(s => AllDTypes.Select(d => (Source: s, DType: d))).ToArray();
+        var units = sources.Sources.SelectMany(s => AllDTypes.Select(d => (Source: s, DType: d))).ToArray();
         var reports = new IReadOnlyList<KernelReport>[units.Length];
-        Parallel.For(0, units.Length, i => reports[i] = Report(units[i].Source, units[i].DType, target));
+        Parallel.For(0, units.Length, i => reports[i] = Report(units[i].Source, sources.Headers, units[i].DType, target, version));
         return new KernelCompileReport(target, version, reports.SelectMany(r => r).ToArray());
     }
 
-    /// <summary>The image (CUBIN, or NUL-terminated PTX for compute_XX) for one source, from the cache when valid.</summary>
-    public static byte[] CompileCached(KernelSource source, string target, CudaDType dtype, KernelCache cache)
+    /// <summary>
+    /// The image (CUBIN, or NUL-terminated PTX for compute_XX; under the emulator its x86-64 module) for one
+    /// source, from the cache when valid. The key includes the emulator's identity, so emulated images and
+    /// real CUBINs never mix.
+    /// </summary>
+    public static byte[] CompileCached(KernelSource source, IReadOnlyList<KernelSource> headers, string target, CudaDType dtype, KernelCache cache)
     {
         var options = Options(target, dtype);
-        var key = KernelCache.Key([source.Text, .. KernelSource.Headers.Select(h => h.FileName + h.Text), target, .. options, NvrtcVersion()]);
+        string libraries = NativeLibraries.UsesEmulator ? "emulator: " + EmulatorControl.NvrtcIdentity : "nvrtc";
+        var key = KernelCache.Key([source.Text, .. headers.Select(h => h.FileName + h.Text), target, .. options, NvrtcVersion(), libraries]);
         return cache.GetOrAdd(key, () =>
         {
-            var output = NvrtcProgram.Compile(source, KernelSource.Headers, options, ptx: !IsCubinTarget(target));
+            var output = NvrtcProgram.Compile(source, headers, options, IsCubinTarget(target) ? NvrtcImage.Cubin : NvrtcImage.Ptx);
             return output.Success ? output.Image : throw new InvalidOperationException($"NVRTC failed on {source.FileName} ({dtype}, {target}):\n{output.Log}");
         });
     }
 
-    static IReadOnlyList<KernelReport> Report(KernelSource source, CudaDType dtype, string target)
+    static IReadOnlyList<KernelReport> Report(KernelSource source, IReadOnlyList<KernelSource> headers, CudaDType dtype, string target, string nvrtcVersion)
     {
-        var output = NvrtcProgram.Compile(source, KernelSource.Headers, Options(target, dtype), ptx: !IsCubinTarget(target));
+        bool cubin = IsCubinTarget(target);
+        var output = NvrtcProgram.Compile(source, headers, Options(target, dtype), cubin ? NvrtcImage.ResourceCubin : NvrtcImage.None);
         var dtypeName = dtype.KernelTypeName();
         if (!output.Success) return [new KernelReport(source.Name, source.FileName, dtypeName, false, null, null, null, null, null, output.Log)];
         var diagnostics = string.Join('\n', output.Log.Split('\n').Where(l => !l.StartsWith("ptxas", StringComparison.Ordinal))).Trim();
-        var resources = PtxasLog.Parse(output.Log);
-        if (resources.Count == 0) // PTX target: ptxas does not run, so no per-kernel figures
-            return [new KernelReport(source.Name, source.FileName, dtypeName, true, null, null, null, null, null, diagnostics)];
-        return resources.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => new KernelReport(r.Name, source.FileName, dtypeName, true,
-            r.Registers, r.SharedBytes, r.StackBytes, r.SpillStoreBytes, r.SpillLoadBytes, diagnostics)).ToArray();
+        var logged = PtxasLog.Parse(output.Log).ToDictionary(r => r.Name);
+        var fromCubin = CubinResources.Parse(output.Image);
+        return source.Kernels.Order(StringComparer.Ordinal).Select(name =>
+        {
+            if (!cubin)
+                return new KernelReport(name, source.FileName, dtypeName, true, null, null, null, null, null, diagnostics, "n/a: a PTX target is not assembled, so ptxas reports nothing");
+            logged.TryGetValue(name, out var log);
+            fromCubin.TryGetValue(name, out var elf);
+            int? registers = log?.Registers ?? elf.Registers, stack = log?.StackBytes ?? elf.StackBytes;
+            string? note = registers is null
+                ? $"n/a: NVRTC {nvrtcVersion} printed no ptxas resource line and the CUBIN holds no register count"
+                : log?.SpillStoreBytes is null ? $"registers from the CUBIN: NVRTC {nvrtcVersion} printed no ptxas line (no shared/spill figures)" : null;
+            return new KernelReport(name, source.FileName, dtypeName, true, registers, log?.SharedBytes, stack, log?.SpillStoreBytes, log?.SpillLoadBytes, diagnostics, note);
+        }).ToArray();
     }
 
     static bool IsCubinTarget(string target) => target.StartsWith("sm_", StringComparison.Ordinal);

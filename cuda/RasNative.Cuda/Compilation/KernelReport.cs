@@ -2,12 +2,13 @@ namespace RasNative.Cuda.Compilation;
 
 /// <summary>
 /// One kernel of one (source, dtype) compilation. A source that fails to compile appears once, named after
-/// its file, with <see cref="Success"/> false and NVRTC's log; resource figures come from ptxas and are
-/// null when it printed none.
+/// its file, with <see cref="Success"/> false and NVRTC's log. Registers and stack come from ptxas's log or,
+/// where it printed none, from the CUBIN; shared memory and spills only from the log. A figure neither gave is
+/// null and <see cref="ResourceNote"/> says why.
 /// </summary>
 public sealed record KernelReport(
     string Name, string File, string DType, bool Success,
-    int? Registers, int? SharedBytes, int? StackBytes, int? SpillStoreBytes, int? SpillLoadBytes, string Log);
+    int? Registers, int? SharedBytes, int? StackBytes, int? SpillStoreBytes, int? SpillLoadBytes, string Log, string? ResourceNote = null);
 
 public sealed record KernelCompileReport(string Arch, string NvrtcVersion, IReadOnlyList<KernelReport> Kernels)
 {

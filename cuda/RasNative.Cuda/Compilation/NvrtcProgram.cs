@@ -3,14 +3,28 @@ using RasNative.Cuda.Native;
 
 namespace RasNative.Cuda.Compilation;
 
-/// <summary>Result of one NVRTC compilation: the log and, on success, a CUBIN (sm_XX) or PTX (compute_XX) image.</summary>
+/// <summary>Result of one NVRTC compilation: the log and, on success, the requested image.</summary>
 public sealed record NvrtcOutput(bool Success, string Log, byte[] Image);
+
+/// <summary>What <see cref="NvrtcProgram.Compile"/> returns besides the log.</summary>
+public enum NvrtcImage
+{
+    /// <summary>The CUBIN the driver loads (sm_XX targets; under the emulator its x86-64 module).</summary>
+    Cubin,
+
+    /// <summary>NUL-terminated PTX (compute_XX targets; under the emulator, as for Cubin, its module).</summary>
+    Ptx,
+
+    /// <summary>The real NVRTC's CUBIN to read resource figures from; never built by the emulator's host compiler (empty without a real NVRTC).</summary>
+    ResourceCubin,
+
+    None,
+}
 
 /// <summary>Thin wrapper over one nvrtcProgram lifetime. Thread-safe: every call creates its own program.</summary>
 public static unsafe class NvrtcProgram
 {
-    /// <summary>Compiles <paramref name="source"/>; for a compute_XX target the image is null-terminated PTX.</summary>
-    public static NvrtcOutput Compile(KernelSource source, IReadOnlyList<KernelSource> headers, IReadOnlyList<string> options, bool ptx)
+    public static NvrtcOutput Compile(KernelSource source, IReadOnlyList<KernelSource> headers, IReadOnlyList<string> options, NvrtcImage image)
     {
         var strings = new List<IntPtr>();
         try
@@ -40,7 +54,16 @@ public static unsafe class NvrtcProgram
                 int result = Nvrtc.nvrtcCompileProgram(program, options.Count, optionPtrs);
                 var log = GetLog(program);
                 if (result != Nvrtc.Success) return new NvrtcOutput(false, log.Length > 0 ? log : Nvrtc.Describe(result), []);
-                return new NvrtcOutput(true, log, ptx ? GetPtx(program) : GetCubin(program));
+                try
+                {
+                    return new NvrtcOutput(true, log, GetImage(program, image));
+                }
+                catch (CudaException e)
+                {
+                    // The emulator builds its image on request; a host-compiler failure leaves its diagnostics in the log.
+                    var hostLog = GetLog(program);
+                    return new NvrtcOutput(false, hostLog.Length > 0 ? hostLog : e.Message, []);
+                }
             }
             finally
             {
@@ -52,6 +75,14 @@ public static unsafe class NvrtcProgram
             foreach (var p in strings) System.Runtime.InteropServices.NativeMemory.Free((void*)p);
         }
     }
+
+    static byte[] GetImage(IntPtr program, NvrtcImage image) => image switch
+    {
+        NvrtcImage.Cubin => GetCubin(program),
+        NvrtcImage.Ptx => GetPtx(program),
+        NvrtcImage.ResourceCubin => NativeLibraries.UsesEmulator ? EmulatorControl.RealCubin(program) : GetCubin(program),
+        _ => [],
+    };
 
     static string GetLog(IntPtr program)
     {

@@ -2,8 +2,8 @@ using System.Text.RegularExpressions;
 
 namespace RasNative.Cuda.Compilation;
 
-/// <summary>Resource usage of one entry function as ptxas reports it.</summary>
-public sealed record KernelResources(string Name, int Registers, int SharedBytes, int StackBytes, int SpillStoreBytes, int SpillLoadBytes);
+/// <summary>Resource usage of one entry function as ptxas reports it; null where its log had no line for the figure.</summary>
+public sealed record KernelResources(string Name, int? Registers, int? SharedBytes, int? StackBytes, int? SpillStoreBytes, int? SpillLoadBytes);
 
 /// <summary>
 /// Parses the "ptxas info" lines NVRTC appends to its log under --ptxas-options=-v (NVRTC 11.8+ prints them
@@ -22,7 +22,7 @@ public static partial class PtxasLog
             if (EntryRegex().Match(line) is { Success: true } entry)
             {
                 if (current != null) result.Add(current);
-                current = new KernelResources(entry.Groups[1].Value, 0, 0, 0, 0, 0);
+                current = new KernelResources(entry.Groups[1].Value, null, null, null, null, null);
             }
             else if (PropertiesRegex().Match(line) is { Success: true } props)
             {

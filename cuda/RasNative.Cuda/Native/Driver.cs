@@ -9,7 +9,14 @@ public static unsafe partial class Driver
     static Driver() => NativeLibraries.EnsureResolver();
 
     public const int Success = 0;
+    public const int ErrorInvalidValue = 1;
+    public const int ErrorOutOfMemory = 2;
     public const int ErrorNotFound = 500;
+    public const int ErrorNotReady = 600;
+    public const int ErrorIllegalAddress = 700;
+    public const int ErrorLaunchFailed = 719;
+    public const int ErrorStreamCaptureUnsupported = 900;
+    public const int ErrorStreamCaptureInvalidated = 901;
     public const int AttributeComputeCapabilityMajor = 75;
     public const int AttributeComputeCapabilityMinor = 76;
     public const int AttributeMultiprocessorCount = 16;
@@ -23,12 +30,15 @@ public static unsafe partial class Driver
         if (result != Success) throw new CudaException(CallName(call), result, Describe(result));
     }
 
+    /// <summary>"NAME: text" from the driver; under the emulator followed by its own explanation of the failure.</summary>
     public static string Describe(int result)
     {
         string name = "CUDA_ERROR", text = "unknown error";
         if (cuGetErrorName(result, out var namePtr) == Success && namePtr != IntPtr.Zero) name = Marshal.PtrToStringUTF8(namePtr)!;
         if (cuGetErrorString(result, out var textPtr) == Success && textPtr != IntPtr.Zero) text = Marshal.PtrToStringUTF8(textPtr)!;
-        return $"{name}: {text}";
+        var description = $"{name}: {text}";
+        if (NativeLibraries.UsesEmulator && EmulatorControl.LastErrorDetail is { Length: > 0 } detail) description += $" [emulator: {detail}]";
+        return description;
     }
 
     /// <summary>"cuMemAlloc_v2(out p, n)" → "cuMemAlloc_v2": the call's name without its arguments.</summary>
@@ -51,13 +61,19 @@ public static unsafe partial class Driver
 
     [LibraryImport(NativeLibraries.Driver)] public static partial int cuDevicePrimaryCtxRetain(out IntPtr context, int device);
     [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuDevicePrimaryCtxRelease_v2")] public static partial int cuDevicePrimaryCtxRelease(int device);
+    [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuCtxCreate_v2")] public static partial int cuCtxCreate(out IntPtr context, uint flags, int device);
+    [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuCtxDestroy_v2")] public static partial int cuCtxDestroy(IntPtr context);
     [LibraryImport(NativeLibraries.Driver)] public static partial int cuCtxSetCurrent(IntPtr context);
     [LibraryImport(NativeLibraries.Driver)] public static partial int cuCtxSynchronize();
 
+    [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuMemGetInfo_v2")] public static partial int cuMemGetInfo(out nuint free, out nuint total);
     [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuMemAlloc_v2")] public static partial int cuMemAlloc(out ulong pointer, nuint bytes);
     [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuMemFree_v2")] public static partial int cuMemFree(ulong pointer);
     [LibraryImport(NativeLibraries.Driver)] public static partial int cuMemAllocAsync(out ulong pointer, nuint bytes, IntPtr stream);
     [LibraryImport(NativeLibraries.Driver)] public static partial int cuMemFreeAsync(ulong pointer, IntPtr stream);
+    /// <summary>Page-locked host memory: copies to and from it are truly asynchronous (not staged, not blocking).</summary>
+    [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuMemAllocHost_v2")] public static partial int cuMemAllocHost(out IntPtr pointer, nuint bytes);
+    [LibraryImport(NativeLibraries.Driver)] public static partial int cuMemFreeHost(IntPtr pointer);
     [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuMemcpyHtoDAsync_v2")] public static partial int cuMemcpyHtoDAsync(ulong destination, void* source, nuint bytes, IntPtr stream);
     [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuMemcpyDtoHAsync_v2")] public static partial int cuMemcpyDtoHAsync(void* destination, ulong source, nuint bytes, IntPtr stream);
     [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuMemcpyDtoDAsync_v2")] public static partial int cuMemcpyDtoDAsync(ulong destination, ulong source, nuint bytes, IntPtr stream);

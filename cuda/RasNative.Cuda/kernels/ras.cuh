@@ -2,6 +2,8 @@
 // formats are plain storage structs converted to float with PTX cvt / bit arithmetic; all math is float.
 // Each .cu is compiled once per storage type with -DRAS_DTYPE=0 (float), 1 (__half) or 2 (__nv_bfloat16),
 // so kernels are extern "C" with unmangled names and "T" is the storage type.
+// Inline PTX lives only here and in ras_tensor_core.cuh, each with a `#ifdef RASNATIVE_CUDA_EMULATOR` twin
+// for the CUDA emulator, which compiles the same sources with g++ (docs/cuda.md).
 #pragma once
 
 struct __align__(2) __half { unsigned short x; };
@@ -17,11 +19,23 @@ typedef float T;
 
 __device__ __forceinline__ float to_float(float v) { return v; }
 
+// binary16 → float is exact. The PTX twin is what NVRTC compiles; under the CUDA emulator (docs/cuda.md) the
+// same conversion in bit arithmetic: subnormals exact, Inf kept, NaN payload kept.
 __device__ __forceinline__ float to_float(__half v)
 {
+#ifdef RASNATIVE_CUDA_EMULATOR
+    const unsigned sign = (unsigned)(v.x & 0x8000u) << 16, exponent = (v.x >> 10) & 0x1fu, mantissa = v.x & 0x3ffu;
+    if (exponent == 0)
+    {
+        const float magnitude = (float)mantissa * 5.9604644775390625e-08f; // mantissa · 2⁻²⁴, exact
+        return sign ? -magnitude : magnitude;
+    }
+    return __uint_as_float(exponent == 0x1f ? sign | 0x7f800000u | (mantissa << 13) : sign | ((exponent + 112) << 23) | (mantissa << 13));
+#else
     float f;
     asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(v.x));
     return f;
+#endif
 }
 
 // bf16 is the top half of a float32.
@@ -31,10 +45,24 @@ template <typename S> __device__ S from_float(float f);
 
 template <> __device__ __forceinline__ float from_float<float>(float f) { return f; }
 
+// float → binary16, round to nearest even (cvt.rn.f16.f32): overflow to ±Inf, subnormals rounded, NaN → 0x7fff
+// (the GPU's canonical NaN). The emulated twin computes the same bits.
 template <> __device__ __forceinline__ __half from_float<__half>(float f)
 {
     __half h;
+#ifdef RASNATIVE_CUDA_EMULATOR
+    const unsigned u = __float_as_uint(f), sign = (u >> 16) & 0x8000u, magnitude = u & 0x7fffffffu;
+    if (magnitude > 0x7f800000u)
+        h.x = 0x7fff;
+    else if (magnitude >= 0x477ff000u) // rounds to a value beyond 65504
+        h.x = (unsigned short)(sign | 0x7c00u);
+    else if (magnitude < 0x38800000u) // below 2⁻¹⁴: a subnormal, mantissa = round(|f| · 2²⁴)
+        h.x = (unsigned short)(sign | (unsigned)nearbyintf(__uint_as_float(magnitude) * 16777216.0f));
+    else
+        h.x = (unsigned short)(sign | ((magnitude + 0xfffu + ((magnitude >> 13) & 1u) - 0x38000000u) >> 13));
+#else
     asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h.x) : "f"(f));
+#endif
     return h;
 }
 
@@ -59,6 +87,13 @@ __device__ __forceinline__ void store(T* p, long long i, float v) { p[i] = from_
 // Grid-stride loop over [0, n): any launch size covers any n.
 #define GRID_STRIDE(i, n) \
     for (long long i = (long long)blockIdx.x * blockDim.x + threadIdx.x; i < (long long)(n); i += (long long)blockDim.x * gridDim.x)
+
+// Dynamic shared memory (the launch's sharedBytes): RAS_DYNAMIC_SHARED(float, smem); at the top of a kernel.
+#ifdef RASNATIVE_CUDA_EMULATOR
+#define RAS_DYNAMIC_SHARED(type, name) type* const name = (type*)rasemu_dynamic_shared()
+#else
+#define RAS_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
+#endif
 
 // One block per row, for any number of rows.
 #define BLOCK_PER_ROW(row, rows) for (long long row = blockIdx.x; row < (long long)(rows); row += gridDim.x)

@@ -25,6 +25,12 @@ public sealed record BenchReport
     [JsonPropertyName("weights_mib")] public required double WeightsMib { get; init; }
     [JsonPropertyName("weight_dtype")] public required string WeightDType { get; init; }   // a random preset's storage, or "checkpoint"
     [JsonPropertyName("ras")] public RasBenchReport? Ras { get; init; }
+
+    /// <summary>CUDA: the device work of one steady-state dense forward (after one of the same shape), unprofiled.</summary>
+    [JsonPropertyName("counters")] public CounterReport? Counters { get; init; }
+
+    /// <summary>CUDA with --steps: one RAS update step that follows one with the same active count, unprofiled.</summary>
+    [JsonPropertyName("ras_step_counters")] public CounterReport? RasStepCounters { get; init; }
 }
 
 /// <summary>Dense and RAS sampling runs side by side (guidance batch 2).</summary>

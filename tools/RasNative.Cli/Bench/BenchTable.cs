@@ -26,7 +26,18 @@ public static class BenchTable
             table.AddRow("  tokens computed", $"{100 * ras.TokenFraction:F1}% of dense");
             table.AddRow("  RAS bookkeeping + sampler", $"{ras.SamplerMs:F1} ms over the run");
         }
+        if (r.Counters is { } forward) AddCounters(table, "device work per forward", forward);
+        if (r.RasStepCounters is { } step) AddCounters(table, "device work per RAS step", step);
         AnsiConsole.Write(table);
+    }
+
+    static void AddCounters(Table table, string title, CounterReport c)
+    {
+        table.AddRow(title, $"{c.Launches} launches, {c.BlasCalls} cuBLAS calls, {c.Copies} copies, {c.Syncs} syncs, {c.Allocations} allocations");
+        table.AddRow("  peak device memory", $"{c.PeakDeviceBytes / 1048576.0:F1} MiB");
+        foreach (var group in c.PerBlock.GroupBy(b => b.Value.Counts).OrderBy(g => g.First().Key, StringComparer.Ordinal))
+            table.AddRow($"  {Markup.Escape(string.Join(", ", group.Select(b => b.Key)))}",
+                $"{group.Key.Launches} launches, {group.Key.BlasCalls} cuBLAS calls, {group.Key.Copies} copies, {group.Key.Syncs} syncs, {group.Key.Allocations} allocations");
     }
 
     static string Ms(double? value) => value is { } ms ? $"{ms:F1} ms" : "none";

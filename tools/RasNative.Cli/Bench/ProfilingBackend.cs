@@ -15,6 +15,9 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     double gemmFlops, attentionFlops;
 
     public bool Enabled { get; set; }
+
+    /// <summary>The backend being profiled.</summary>
+    public IBackend Inner => inner;
     public double Seconds(OpClass op) => seconds[(int)op];
     public double Flops => gemmFlops + attentionFlops;
 

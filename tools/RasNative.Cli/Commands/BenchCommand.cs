@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using RasNative.Cli.Bench;
 using RasNative.Cli.Infrastructure;
+using RasNative.Cuda;
 using RasNative.Loaders;
 using RasNative.Runtime.Cpu;
 using RasNative.Runtime.Models;
@@ -75,6 +76,16 @@ public static class BenchCommand
                 backend.Synchronize();
                 times.Add(clock.Elapsed.TotalMilliseconds);
             }
+            // Counted before the profiled pass, which synchronises after every op.
+            var counters = (backend.Inner as CudaBackend)?.Calls.Counters;
+            CounterReport? forwardCounters = null;
+            if (counters != null)
+            {
+                progress.Say("counting one forward");
+                counters.Reset();
+                work.Forward();
+                forwardCounters = CounterReport.From(counters.Snapshot());
+            }
             backend.Reset();
             backend.Enabled = true;
             work.Forward();
@@ -83,9 +94,9 @@ public static class BenchCommand
             var opMs = OpMilliseconds(backend);
 
             int? samplerSteps = parsed.GetValue(steps) ?? (HasRasFlags(parsed, ras) ? DefaultSamplerSteps : null);
-            RasBenchReport? rasReport = samplerSteps is { } n
-                ? CompareSampling(work, backend, ras.Build(parsed, n, work.ImageTokens, work.DefaultRas(n)), n, progress)
-                : null;
+            var rasOptions = samplerSteps is { } n ? ras.Build(parsed, n, work.ImageTokens, work.DefaultRas(n)) : null;
+            RasBenchReport? rasReport = rasOptions != null ? CompareSampling(work, backend, rasOptions, samplerSteps!.Value, progress) : null;
+            CounterReport? rasStepCounters = counters != null && rasOptions != null ? CountRasStep(work, counters, rasOptions, samplerSteps!.Value, progress) : null;
 
             // The CPU's FMA ceiling at the kernels' own vector width; a GPU's peak is not the CPU's.
             double? peak = null;
@@ -118,6 +129,8 @@ public static class BenchCommand
                 WeightsMib = work.WeightBytes / 1048576.0,
                 WeightDType = ModelPresets.IsPreset(modelArg) ? storage.ToSafetensorsName() : "checkpoint",
                 Ras = rasReport,
+                Counters = forwardCounters,
+                RasStepCounters = rasStepCounters,
             };
             progress.Done();
             if (parsed.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report));
@@ -212,6 +225,28 @@ public static class BenchCommand
             TokenFraction = (double)rasRun.Tokens / ((long)steps * work.ImageTokens),
             SamplerMs = Math.Max(0, rasRun.Total - rasRun.OpMs),
         };
+    }
+
+    /// <summary>
+    /// The counts of the first RAS update step whose previous step was one too, with the same active count (so
+    /// both ran the same shapes): an unprofiled sampling run, counters reset after every step. Null when the
+    /// schedule has no such step.
+    /// </summary>
+    static CounterReport? CountRasStep(IBenchWorkload work, CudaCounters counters, RasOptions options, int steps, BenchProgress progress)
+    {
+        CounterReport? chosen = null;
+        int? previousActive = null;
+        counters.Reset();
+        work.Sample(steps, options, report =>
+        {
+            progress.Say($"counting step {report.Step + 1}/{report.Steps}");
+            var snapshot = counters.Snapshot();
+            counters.Reset();
+            int? active = report.ActivePatches?.Length;
+            if (chosen == null && active != null && active == previousActive) chosen = CounterReport.From(snapshot);
+            previousActive = active;
+        });
+        return chosen;
     }
 
     static double? Median(List<double> values)

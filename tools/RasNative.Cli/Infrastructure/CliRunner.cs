@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Runtime.InteropServices;
+using RasNative.Cuda.Native;
 using RasNative.Loaders;
 using RasNative.Loaders.Files;
 using RasNative.Runtime.Models;
@@ -69,7 +70,7 @@ public static class CliRunner
         return option == null || error.Message.Contains(option.Name) ? error.Message : $"{option.Name}: {error.Message}";
     }
 
-    static bool IsBadInput(Exception e) => e is UsageException or SafetensorsException or ModelFolderException
+    static bool IsBadInput(Exception e) => e is UsageException or CudaConfigurationException or SafetensorsException or ModelFolderException
         or ModelLoadException or ModelInputException or OutputPathException or FileNotFoundException or DirectoryNotFoundException;
 
     static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
