@@ -471,7 +471,7 @@ std::string check_operand(const Gemm& g, const char* name, const Operand& o) {
     __int128 shift = __int128(g.batch - 1) * o.batch_stride;
     __int128 lo = std::min<__int128>(0, shift), hi = std::max<__int128>(0, shift) + last + 1;
     char what[256];
-    std::snprintf(what, sizeof what, "matrix %s (%s, %lld x %lld %s-major, ld %lld, %lld batch%s of stride %lld)", name,
+    std::snprintf(what, sizeof what, "%s (%s, %lld x %lld %s-major, ld %lld, %lld batch%s of stride %lld)", name,
                   type_name(o.type), static_cast<long long>(o.rows), static_cast<long long>(o.cols),
                   o.row_major ? "row" : "column", static_cast<long long>(o.ld), static_cast<long long>(g.batch),
                   g.batch == 1 ? "" : "es", static_cast<long long>(o.batch_stride));
@@ -507,14 +507,14 @@ std::string check_ranges(const Gemm& g) {
     if (e.empty()) e = check_scalar(g, "alpha (device pointer mode)", g.alpha_device, scalar);
     if (e.empty()) e = check_scalar(g, "beta (device pointer mode)", g.beta_device, scalar);
     bool products = g.k > 0 && (g.alpha_device || g.alpha != 0);
-    if (e.empty() && products) e = check_operand(g, "A", g.a);
-    if (e.empty() && products) e = check_operand(g, "B", g.b);
+    if (e.empty() && products) e = check_operand(g, "matrix A", g.a);
+    if (e.empty() && products) e = check_operand(g, "matrix B", g.b);
     bool reads_c = g.beta_device ? g.c.address != 0 : g.beta != 0;
-    if (e.empty() && reads_c) e = check_operand(g, "C", g.c);
-    if (e.empty()) e = check_operand(g, "D", g.d);
+    if (e.empty() && reads_c) e = check_operand(g, "matrix C", g.c);
+    if (e.empty()) e = check_operand(g, "matrix D", g.d);
     if (e.empty() && g.bias) {
         Operand bias{g.bias, g.bias_type, g.m, 1, g.m, false, g.bias_batch_stride};
-        e = check_operand(g, "bias", bias);
+        e = check_operand(g, "bias vector", bias);
     }
     if (e.empty()) e = check_scalar(g, "A scale", g.scale_a, 4);
     if (e.empty()) e = check_scalar(g, "B scale", g.scale_b, 4);

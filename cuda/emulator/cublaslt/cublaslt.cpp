@@ -225,7 +225,7 @@ struct HeuristicResult {
 };
 static_assert(sizeof(HeuristicResult) == 96, "cublasLtMatmulHeuristicResult_t is 96 bytes");
 
-constexpr uint64_t AlgoMagic = 0x45474d5545534152ull; // "RASEMUGE" in memory
+constexpr uint64_t AlgoMagic = 0x4547554d45534152ull; // "RASEMUGE" in memory
 constexpr uint64_t AlgoTile = 0x00100006008000c0ull;   // 16x6 register tile, 128x192 blocks (readable in hex)
 // The workspace the algorithm claims (from what the caller allows), so that a matmul given less than its
 // heuristic result asked for fails as it would on a GPU where split-K kernels use the workspace.

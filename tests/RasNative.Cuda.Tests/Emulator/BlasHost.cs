@@ -1,0 +1,245 @@
+using System.Runtime.InteropServices;
+using RasNative.Cuda.Native;
+using Xunit;
+
+namespace RasNative.Cuda.Tests.Emulator;
+
+/// <summary>
+/// The device the BLAS tests run on, chosen once per process:
+/// <list type="bullet">
+/// <item>where the driver binding reports a device (a GPU, or the emulated driver once it is the
+/// <c>cuda</c> library), device memory and synchronisation go through <see cref="Driver"/> and cuBLAS(Lt) is
+/// whatever the resolver loaded: on a GPU the same tests check the real libraries' contracts;</item>
+/// <item>otherwise the emulated cuBLAS/cuBLASLt are bound next to the TEMPORARY test-only host of
+/// cuda/emulator/testhost (rasemu_host.h over malloc'd memory, work run at synchronisation), which the test
+/// project builds into <c>blas-emulator/</c> of its output folder. Delete this branch with the test host once
+/// the emulated driver lands.</item>
+/// </list>
+/// All BLAS test classes share the <see cref="BlasCollection"/>, so they never run concurrently.
+/// </summary>
+public abstract unsafe class BlasHost
+{
+    const string Folder = "blas-emulator";
+
+    static readonly Lazy<(BlasHost? Host, string Reason)> Chosen = new(Choose);
+
+    /// <summary>The host, or the test is skipped (failed under CI=true, where the emulator must have been built).</summary>
+    public static BlasHost Require()
+    {
+        var (host, reason) = Chosen.Value;
+        if (host != null) return host;
+        if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
+            Assert.Fail("the BLAS emulator is required in CI: " + reason);
+        Assert.Skip(reason);
+        return null!;
+    }
+
+    /// <summary>True when cuBLAS is the emulator (it exports rasemu_blas_emulator), false for NVIDIA's library.</summary>
+    public bool IsEmulator { get; private init; }
+
+    public string Description { get; private init; } = "";
+
+    public abstract ulong Allocate(long bytes);
+
+    public abstract void Free(ulong address);
+
+    public abstract void Write(ulong address, ReadOnlySpan<byte> bytes);
+
+    /// <summary>Reads after synchronising (which must succeed).</summary>
+    public abstract byte[] Read(ulong address, long bytes);
+
+    /// <summary>Waits for all queued work; the CUresult (an error a task reported, e.g. 700 CUDA_ERROR_ILLEGAL_ADDRESS).</summary>
+    public abstract int Synchronize();
+
+    /// <summary>Runs <paramref name="body"/> where a sticky error cannot outlive it (a context of its own on a driver).</summary>
+    public abstract void Isolated(Action body);
+
+    /// <summary>The last error message the emulated driver printed, when the host can tell (the test host can).</summary>
+    public abstract string? LastErrorMessage { get; }
+
+    /// <summary>Queued work not run yet, when the host can tell (the test host can).</summary>
+    public abstract long? PendingTasks { get; }
+
+    /// <summary>Makes this host's context current on the calling thread (cuBLAS handles bind to the current context).</summary>
+    public abstract void Enter();
+
+    public IntPtr CreateBlas()
+    {
+        Enter();
+        Cublas.Check(Cublas.cublasCreate(out var handle));
+        return handle;
+    }
+
+    public IntPtr CreateLt()
+    {
+        Enter();
+        CublasLt.Check(CublasLt.cublasLtCreate(out var handle));
+        return handle;
+    }
+
+    public ulong Upload(ReadOnlySpan<byte> bytes)
+    {
+        ulong address = Allocate(Math.Max(bytes.Length, 1));
+        Write(address, bytes);
+        return address;
+    }
+
+    static (BlasHost?, string) Choose()
+    {
+        var (gpu, why) = GpuAvailability.Check();
+        if (gpu) return (new DriverHost(why), "");
+
+        string folder = Path.Combine(AppContext.BaseDirectory, Folder);
+        string host = Path.Combine(folder, "librasnative-cuda-emulator.so");
+        if (!File.Exists(host))
+            return (null, $"no CUDA device ({why}) and no BLAS emulator at {folder} (the build skips it without g++ and make)");
+        if (!NativeLibrary.TryLoad(host, out var handle)) return (null, $"{host} does not load");
+        foreach (var (library, file) in new[] { (NativeLibraries.Cublas, "librasnative-cublas-emulator.so"), (NativeLibraries.CublasLt, "librasnative-cublaslt-emulator.so") })
+            if (!NativeLibraries.TryBind(library, Path.Combine(folder, file), out var reason))
+                return (null, $"cannot bind the emulated {library}: {reason}");
+        return (new TestHost(handle, folder), "");
+    }
+
+    static bool ExportsEmulatorMarker() =>
+        NativeLibrary.TryGetExport(NativeLibraries.Load(NativeLibraries.Cublas), "rasemu_blas_emulator", out _);
+
+    /// <summary>Device memory and synchronisation through the driver API on the primary context of device 0.</summary>
+    sealed class DriverHost : BlasHost
+    {
+        readonly IntPtr primary;
+        readonly delegate* unmanaged<out IntPtr, uint, int, int> ctxCreate;
+        readonly delegate* unmanaged<IntPtr, int> ctxDestroy;
+        IntPtr current;
+
+        public DriverHost(string device)
+        {
+            Driver.Check(Driver.cuInit(0));
+            Driver.Check(Driver.cuDeviceGet(out var ordinal, 0));
+            Driver.Check(Driver.cuDevicePrimaryCtxRetain(out primary, ordinal));
+            current = primary;
+            var driver = NativeLibraries.Load(NativeLibraries.Driver);
+            ctxCreate = (delegate* unmanaged<out IntPtr, uint, int, int>)NativeLibrary.GetExport(driver, "cuCtxCreate_v2");
+            ctxDestroy = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(driver, "cuCtxDestroy_v2");
+            IsEmulator = ExportsEmulatorMarker();
+            Description = $"{device} through the driver API, {(IsEmulator ? "emulated" : "NVIDIA's")} cuBLAS";
+        }
+
+        void MakeCurrent() => Driver.Check(Driver.cuCtxSetCurrent(current));
+
+        public override void Enter() => MakeCurrent();
+
+        public override ulong Allocate(long bytes)
+        {
+            MakeCurrent();
+            Driver.Check(Driver.cuMemAlloc(out var address, (nuint)bytes));
+            return address;
+        }
+
+        public override void Free(ulong address)
+        {
+            MakeCurrent();
+            Driver.Check(Driver.cuMemFree(address));
+        }
+
+        public override void Write(ulong address, ReadOnlySpan<byte> bytes)
+        {
+            MakeCurrent();
+            fixed (byte* source = bytes) Driver.Check(Driver.cuMemcpyHtoDAsync(address, source, (nuint)bytes.Length, IntPtr.Zero));
+            Driver.Check(Driver.cuCtxSynchronize());
+        }
+
+        public override byte[] Read(ulong address, long bytes)
+        {
+            MakeCurrent();
+            var result = new byte[bytes];
+            fixed (byte* destination = result) Driver.Check(Driver.cuMemcpyDtoHAsync(destination, address, (nuint)bytes, IntPtr.Zero));
+            Driver.Check(Driver.cuCtxSynchronize());
+            return result;
+        }
+
+        public override int Synchronize()
+        {
+            MakeCurrent();
+            return Driver.cuCtxSynchronize();
+        }
+
+        public override void Isolated(Action body)
+        {
+            Driver.Check(ctxCreate(out var context, 0, 0));
+            current = context;
+            try
+            {
+                body();
+            }
+            finally
+            {
+                current = primary;
+                ctxDestroy(context);
+                MakeCurrent();
+            }
+        }
+
+        public override string? LastErrorMessage => null;
+
+        public override long? PendingTasks => null;
+    }
+
+    /// <summary>TEMPORARY: the test-only host's own API (cuda/emulator/testhost/testhost.cpp).</summary>
+    sealed class TestHost : BlasHost
+    {
+        readonly delegate* unmanaged<ulong, ulong> allocate;
+        readonly delegate* unmanaged<ulong, int> free;
+        readonly delegate* unmanaged<int> synchronize;
+        readonly delegate* unmanaged<long> pending;
+        readonly delegate* unmanaged<IntPtr> lastError;
+
+        public TestHost(IntPtr library, string folder)
+        {
+            allocate = (delegate* unmanaged<ulong, ulong>)NativeLibrary.GetExport(library, "rasemu_testhost_alloc");
+            free = (delegate* unmanaged<ulong, int>)NativeLibrary.GetExport(library, "rasemu_testhost_free");
+            synchronize = (delegate* unmanaged<int>)NativeLibrary.GetExport(library, "rasemu_testhost_synchronize");
+            pending = (delegate* unmanaged<long>)NativeLibrary.GetExport(library, "rasemu_testhost_pending");
+            lastError = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(library, "rasemu_testhost_last_error");
+            IsEmulator = ExportsEmulatorMarker();
+            Description = $"emulated cuBLAS on the test-only host in {folder}";
+        }
+
+        public override ulong Allocate(long bytes)
+        {
+            ulong address = allocate((ulong)bytes);
+            return address != 0 ? address : throw new OutOfMemoryException($"test host: {bytes} bytes");
+        }
+
+        public override void Free(ulong address)
+        {
+            if (free(address) != 0) throw new InvalidOperationException($"test host: 0x{address:x} is not an allocation");
+        }
+
+        // The test host's device memory is this process's memory.
+        public override void Write(ulong address, ReadOnlySpan<byte> bytes) => bytes.CopyTo(new Span<byte>((void*)address, bytes.Length));
+
+        public override byte[] Read(ulong address, long bytes)
+        {
+            int error = Synchronize();
+            if (error != 0) throw new InvalidOperationException($"test host: synchronisation failed with {error}: {LastErrorMessage}");
+            return new ReadOnlySpan<byte>((void*)address, (int)bytes).ToArray();
+        }
+
+        public override int Synchronize() => synchronize();
+
+        public override void Enter()
+        {
+        }
+
+        // Its errors are cleared by the synchronisation that returns them.
+        public override void Isolated(Action body) => body();
+
+        public override string? LastErrorMessage => Marshal.PtrToStringUTF8(lastError());
+
+        public override long? PendingTasks => pending();
+    }
+}
+
+/// <summary>One collection for every BLAS test class: they share <see cref="BlasHost"/> and its sticky errors.</summary>
+[CollectionDefinition(nameof(BlasCollection), DisableParallelization = true)]
+public sealed class BlasCollection;
