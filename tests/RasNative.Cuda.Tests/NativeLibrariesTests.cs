@@ -42,6 +42,17 @@ public class NativeLibrariesTests
     }
 
     [Fact]
+    public void BindingToAFileThatDoesNotLoadChangesNothing()
+    {
+        bool loadedBefore = NativeLibraries.TryLoad(NativeLibraries.Nvtx, out var before, out _);
+        Assert.False(NativeLibraries.TryBind(NativeLibraries.Nvtx, "/nonexistent/libnothing.so", out var reason));
+        Assert.Contains("/nonexistent/libnothing.so", reason);
+        Assert.Equal(loadedBefore, NativeLibraries.TryLoad(NativeLibraries.Nvtx, out var after, out _));
+        Assert.Equal(before, after);
+        Assert.Throws<ArgumentException>(() => NativeLibraries.TryBind("cudnn", "/nonexistent/libnothing.so", out _));
+    }
+
+    [Fact]
     public void CallNameDropsArguments() => Assert.Equal("cuMemAlloc", Driver.CallName("Driver.cuMemAlloc(out var p, (nuint)n)"));
 
     static int IndexOf(IReadOnlyList<string> list, string name) => list.ToList().FindIndex(c => c.EndsWith(name, StringComparison.Ordinal));

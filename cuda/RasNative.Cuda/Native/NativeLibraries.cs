@@ -61,22 +61,20 @@ public static class NativeLibraries
     /// <summary>
     /// Binds <paramref name="library"/> to the file at <paramref name="path"/> for the rest of the process (the
     /// CPU-hosted emulator's libraries, which the search never finds). Replaces a search that found nothing; false,
-    /// with the reason, when the library is already loaded or the file does not load.
+    /// with the reason and nothing changed, when the file does not load or the library is already loaded.
     /// </summary>
     public static bool TryBind(string library, string path, out string reason)
     {
         if (!Sonames.ContainsKey(library)) throw new ArgumentException($"unknown library '{library}'", nameof(library));
-        var bound = new Lazy<(IntPtr, Exception?)>(() => NativeLibrary.TryLoad(path, out var handle)
-            ? (handle, null)
-            : (IntPtr.Zero, new DllNotFoundException($"{library}: {path} does not load")));
-        var current = Loaded.AddOrUpdate(library, bound, (_, existing) => existing.Value.Handle == IntPtr.Zero ? bound : existing);
-        if (current != bound)
+        if (!NativeLibrary.TryLoad(path, out var handle))
         {
-            reason = $"{library} is already loaded from a library the search found";
+            reason = $"{library}: {path} does not load";
             return false;
         }
-        reason = current.Value.Error?.Message ?? "";
-        return current.Value.Handle != IntPtr.Zero;
+        var bound = new Lazy<(IntPtr, Exception?)>(() => (handle, null));
+        var current = Loaded.AddOrUpdate(library, bound, (_, existing) => existing.Value.Handle == IntPtr.Zero ? bound : existing);
+        reason = current == bound ? "" : $"{library} is already loaded from a library the search found";
+        return current == bound;
     }
 
     /// <summary>Every file name tried, in order, for <paramref name="library"/> (exposed so the search order is testable).</summary>
