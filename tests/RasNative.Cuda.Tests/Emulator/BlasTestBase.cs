@@ -12,6 +12,9 @@ public abstract class BlasTestBase : IDisposable
 
     protected BlasHost Host => host ??= BlasHost.Require();
 
+    /// <summary>For tests that call the libraries before touching memory: binds them (or skips) first.</summary>
+    protected void RequireHost() => _ = Host;
+
     protected DeviceMatrix Matrix(DataType type, long rows, long cols, long? ld = null, bool rowMajor = false, int batch = 1,
         long? batchStride = null, long batchGap = 3, double? fill = null) =>
         Keep(DeviceMatrix.Random(Host, random, type, rows, cols, ld, rowMajor, batch, batchStride, batchGap, fill));
