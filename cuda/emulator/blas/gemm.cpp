@@ -436,6 +436,11 @@ void run(const Gemm& g) {
     } catch (const std::bad_alloc&) {
         r.out_of_memory = true;
     }
+    // Packed panels of a large product are not kept for the next (small) ones.
+    const size_t keep = size_t(64) << 20;
+    Scratch<T>& own = thread_scratch<T>();
+    if (own.a.size() * sizeof(T) > keep) std::vector<T>().swap(own.a);
+    if (own.b.size() * sizeof(T) > keep) std::vector<T>().swap(own.b);
     if (r.out_of_memory) {
         std::string message = std::string(g.call) + ": the emulator ran out of host memory for its packed panels";
         rasemu_report_error(CudaErrorOutOfMemory, message.c_str());

@@ -117,9 +117,13 @@ public abstract unsafe class BlasHost
             Driver.Check(Driver.cuDeviceGet(out var ordinal, 0));
             Driver.Check(Driver.cuDevicePrimaryCtxRetain(out primary, ordinal));
             current = primary;
+            // Not bound by the backend: looked up here, and a driver without them skips the isolated tests.
             var driver = NativeLibraries.Load(NativeLibraries.Driver);
-            ctxCreate = (delegate* unmanaged<out IntPtr, uint, int, int>)NativeLibrary.GetExport(driver, "cuCtxCreate_v2");
-            ctxDestroy = (delegate* unmanaged<IntPtr, int>)NativeLibrary.GetExport(driver, "cuCtxDestroy_v2");
+            if (NativeLibrary.TryGetExport(driver, "cuCtxCreate_v2", out var create) && NativeLibrary.TryGetExport(driver, "cuCtxDestroy_v2", out var destroy))
+            {
+                ctxCreate = (delegate* unmanaged<out IntPtr, uint, int, int>)create;
+                ctxDestroy = (delegate* unmanaged<IntPtr, int>)destroy;
+            }
             IsEmulator = ExportsEmulatorMarker();
             Description = $"{device} through the driver API, {(IsEmulator ? "emulated" : "NVIDIA's")} cuBLAS";
         }
@@ -165,6 +169,7 @@ public abstract unsafe class BlasHost
 
         public override void Isolated(Action body)
         {
+            if (ctxCreate == null) Assert.Skip("the driver exports no cuCtxCreate_v2/cuCtxDestroy_v2 for a context of the test's own");
             Driver.Check(ctxCreate(out var context, 0, 0));
             current = context;
             try
