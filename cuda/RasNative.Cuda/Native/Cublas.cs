@@ -9,16 +9,28 @@ public static unsafe partial class Cublas
     static Cublas() => NativeLibraries.EnsureResolver();
 
     public const int StatusSuccess = 0;
+    public const int StatusNotInitialized = 1;
+    public const int StatusInvalidValue = 7;
+    public const int StatusNotSupported = 15;
+
     public const int OpN = 0;
     public const int OpT = 1;
+    /// <summary>Conjugate transpose: the same as <see cref="OpT"/> for real types.</summary>
+    public const int OpC = 2;
 
     /// <summary>cublasMath_t: CUBLAS_DEFAULT_MATH never uses TF32 for fp32 GEMMs (the fp32 parity mode relies on it).</summary>
     public const int DefaultMath = 0;
     public const int PedanticMath = 2;
+    /// <summary>CUBLAS_TF32_TENSOR_OP_MATH: lets <see cref="Compute32F"/> with fp32 inputs round them to TF32.</summary>
+    public const int Tf32TensorOpMath = 3;
 
     /// <summary>cublasComputeType_t.</summary>
     public const int Compute32F = 68;
     public const int Compute32FPedantic = 69;
+    public const int Compute64F = 70;
+    public const int Compute32FFast16F = 74;
+    public const int Compute32FFast16BF = 75;
+    public const int Compute32FFastTF32 = 77;
 
     /// <summary>cublasGemmAlgo_t CUBLAS_GEMM_DEFAULT.</summary>
     public const int GemmDefault = -1;

@@ -9,17 +9,35 @@ public static unsafe partial class CublasLt
     static CublasLt() => NativeLibraries.EnsureResolver();
 
     // cublasLtMatmulDescAttributes_t
+    public const int DescPointerMode = 2;
     public const int DescTransA = 3;
     public const int DescTransB = 4;
     public const int DescEpilogue = 7;
     public const int DescBiasPointer = 8;
+    public const int DescBiasBatchStride = 10;
+    /// <summary>fp8 per-tensor scales: device pointers to one float (NULL = 1); D = scaleD · epilogue(alpha·scaleA·scaleB·AB + beta·scaleC·C).</summary>
+    public const int DescAScalePointer = 17;
+    public const int DescBScalePointer = 18;
+    public const int DescCScalePointer = 19;
+    public const int DescDScalePointer = 20;
+    /// <summary>Device pointer receiving max |D| (before the D scale) as a float.</summary>
+    public const int DescAmaxDPointer = 21;
     public const int DescBiasDataType = 26;
 
     // cublasLtEpilogue_t
     public const int EpilogueDefault = 1;
+    public const int EpilogueRelu = 2;
     public const int EpilogueBias = 4;
+    public const int EpilogueReluBias = 6;
     public const int EpilogueGelu = 32;
     public const int EpilogueGeluBias = 36;
+
+    // cublasLtMatrixLayoutAttribute_t and cublasLtOrder_t
+    public const int LayoutOrder = 1;
+    public const int LayoutBatchCount = 5;
+    public const int LayoutStridedBatchOffset = 6;
+    public const int OrderColumn = 0;
+    public const int OrderRow = 1;
 
     // cublasLtMatmulPreferenceAttributes_t
     public const int PreferenceMaxWorkspaceBytes = 1;
@@ -35,9 +53,11 @@ public static unsafe partial class CublasLt
     [LibraryImport(NativeLibraries.CublasLt)] public static partial int cublasLtMatmulDescCreate(out IntPtr desc, int computeType, int scaleType);
     [LibraryImport(NativeLibraries.CublasLt)] public static partial int cublasLtMatmulDescDestroy(IntPtr desc);
     [LibraryImport(NativeLibraries.CublasLt)] public static partial int cublasLtMatmulDescSetAttribute(IntPtr desc, int attribute, void* value, nuint size);
+    [LibraryImport(NativeLibraries.CublasLt)] public static partial int cublasLtMatmulDescGetAttribute(IntPtr desc, int attribute, void* value, nuint size, out nuint written);
 
     [LibraryImport(NativeLibraries.CublasLt)] public static partial int cublasLtMatrixLayoutCreate(out IntPtr layout, int type, ulong rows, ulong cols, long ld);
     [LibraryImport(NativeLibraries.CublasLt)] public static partial int cublasLtMatrixLayoutDestroy(IntPtr layout);
+    [LibraryImport(NativeLibraries.CublasLt)] public static partial int cublasLtMatrixLayoutSetAttribute(IntPtr layout, int attribute, void* value, nuint size);
 
     [LibraryImport(NativeLibraries.CublasLt)] public static partial int cublasLtMatmulPreferenceCreate(out IntPtr preference);
     [LibraryImport(NativeLibraries.CublasLt)] public static partial int cublasLtMatmulPreferenceDestroy(IntPtr preference);
