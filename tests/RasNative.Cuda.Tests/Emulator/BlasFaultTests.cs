@@ -71,11 +71,11 @@ public sealed unsafe class BlasFaultTests : BlasTestBase
             Assert.Equal(IllegalAddress, Host.Synchronize());
             if (Host.LastErrorMessage is { } message)
             {
-                Assert.StartsWith(call + ": " + operand, message);
+                Assert.Contains(call + ": " + operand, message);
                 Assert.Contains("no single device allocation holds", message);
             }
             release();
-            ReleaseBuffers();
+            ForgetBuffers();
         });
     }
 

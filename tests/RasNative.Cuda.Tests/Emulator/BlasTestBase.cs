@@ -30,12 +30,18 @@ public abstract class BlasTestBase : IDisposable
         return matrix;
     }
 
-    /// <summary>Frees the buffers made so far (inside <see cref="BlasHost.Isolated"/>, before its context goes).</summary>
+    /// <summary>Frees the buffers made so far.</summary>
     protected void ReleaseBuffers()
     {
         foreach (var buffer in buffers) buffer.Dispose();
         buffers.Clear();
     }
+
+    /// <summary>
+    /// Forgets the buffers made inside <see cref="BlasHost.Isolated"/> after a fault: a sticky error ends that context
+    /// (its frees fail, as on a GPU), and destroying the context releases its memory.
+    /// </summary>
+    protected void ForgetBuffers() => buffers.Clear();
 
     /// <summary>Releases the library handles (after the work on them has finished).</summary>
     protected abstract void ReleaseHandles();
