@@ -67,10 +67,26 @@ public static unsafe class CpuAttention
             throw new ArgumentException("value segments must have the key segments' rows");
         if (p.O1.Rows != p.Q1.Rows || p.O2.Rows != p.Q2.Rows)
             throw new ArgumentException("output segments must have the query segments' rows");
-        ReadOnlySpan<AttentionSegment> segments = [p.Q1, p.Q2, p.K1, p.K2, p.V1, p.V2, p.O1, p.O2];
-        foreach (var s in segments)
-            if (s.Rows < 0 || (s.Rows > 0 && s.Data == null))
-                throw new ArgumentException("a segment with rows needs data and a non-negative row count");
+        if (p.KeyMask != null && p.KeyMaskBatchStride < p.K1.Rows + p.K2.Rows)
+            throw new ArgumentException($"a key mask batch stride of {p.KeyMaskBatchStride} is shorter than the {p.K1.Rows + p.K2.Rows} keys");
+        int queryWidth = p.Heads * p.HeadDim, kvWidth = p.KvHeads * p.HeadDim;
+        Layout(p.Q1, queryWidth, p.Batch);
+        Layout(p.Q2, queryWidth, p.Batch);
+        Layout(p.O1, queryWidth, p.Batch);
+        Layout(p.O2, queryWidth, p.Batch);
+        Layout(p.K1, kvWidth, p.Batch);
+        Layout(p.K2, kvWidth, p.Batch);
+        Layout(p.V1, kvWidth, p.Batch);
+        Layout(p.V2, kvWidth, p.Batch);
+    }
+
+    /// <summary>Rows of a segment hold all heads and do not overlap each other or the next batch's rows.</summary>
+    static void Layout(in AttentionSegment s, int width, int batch)
+    {
+        if (s.Rows < 0 || (s.Rows > 0 && s.Data == null))
+            throw new ArgumentException("a segment with rows needs data and a non-negative row count");
+        if (s.Rows > 0 && (s.RowStride < width || (batch > 1 && s.BatchStride < (long)s.Rows * s.RowStride)))
+            throw new ArgumentException($"a segment of {s.Rows} rows with strides {s.RowStride} / {s.BatchStride} cannot hold rows of {width} floats");
     }
 
     struct AttentionJob
