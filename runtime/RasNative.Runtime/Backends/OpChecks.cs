@@ -32,6 +32,8 @@ public static class OpChecks
             throw new ArgumentException($"{op}: {a.Heads} heads are not a multiple of {a.KvHeads} kv heads");
         if ((a.Query2 == null) != (a.Output2 == null) || (a.Key2 == null) != (a.Value2 == null))
             throw new ArgumentException($"{op}: a second query segment needs a second output segment, a second key segment a second value segment");
+        if ((long)a.Heads * a.HeadDim > int.MaxValue)
+            throw new ArgumentException($"{op}: {a.Heads} heads × head dim {a.HeadDim} exceed any tensor width");
         Rank(op, "query1", a.Query1, 3);
         int batch = a.Query1.Dim(0), queryWidth = a.Heads * a.HeadDim, kvWidth = a.EffectiveKvHeads * a.HeadDim;
         Segment(a.Query1, "query1", batch, queryWidth, a.Output1, "output1");
