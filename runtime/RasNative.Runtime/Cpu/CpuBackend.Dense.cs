@@ -9,8 +9,7 @@ public sealed partial class CpuBackend
     public unsafe void Linear(Tensor x, LinearWeight weight, Tensor y, Activation activation = Activation.None)
     {
         var w = weight as PackedLinearWeight ?? throw new ArgumentException("weight does not belong to the CPU backend");
-        if (x.Dim(-1) != w.K || y.Dim(-1) != w.N || x.Rows != y.Rows)
-            throw new ArgumentException($"linear [{w.N}x{w.K}]: input {x}, output {y}");
+        OpChecks.Linear(x, w, y);
         var epilogue = activation switch
         {
             Activation.None => GemmEpilogue.None,
@@ -23,6 +22,7 @@ public sealed partial class CpuBackend
 
     public unsafe void Attention(AttentionArgs a)
     {
+        OpChecks.Attention(a);
         int batch = a.Query1.Dim(0);
         var problem = new AttentionProblem
         {
@@ -40,7 +40,7 @@ public sealed partial class CpuBackend
             O1 = Segment(a.Output1),
             O2 = Segment(a.Output2),
             KeyMask = a.KeyMask is null ? null : a.KeyMask.Pointer(),
-            KeyMaskBatchStride = a.KeyMask is null ? 0 : a.KeyMask.Dim(-1),
+            KeyMaskBatchStride = a.KeyMask?.Dim(1) ?? 0,
         };
         CpuAttention.Run(in problem);
     }

@@ -25,7 +25,11 @@ public sealed partial class CpuBackend : IBackend
         return t;
     }
 
-    public void Download(Tensor source, Span<float> destination) => source.Span().CopyTo(destination);
+    public void Download(Tensor source, Span<float> destination)
+    {
+        if (destination.Length != source.Length) throw new ArgumentException($"download of {source} into {destination.Length} values");
+        source.Span().CopyTo(destination);
+    }
 
     public void Write(ReadOnlySpan<float> source, Tensor destination)
     {
@@ -68,11 +72,6 @@ public sealed partial class CpuBackend : IBackend
             foreach (var w in ownedWeights) w.Dispose();
             ownedWeights.Clear();
         }
-    }
-
-    static void RequireSameLength(Tensor a, Tensor b, string op)
-    {
-        if (a.Length != b.Length) throw new ArgumentException($"{op}: {a} and {b} differ in size");
     }
 
     sealed class NoRange : IDisposable

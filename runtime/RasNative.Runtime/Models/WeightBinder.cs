@@ -6,8 +6,9 @@ namespace RasNative.Runtime.Models;
 
 /// <summary>
 /// Binds parameters by their diffusers names onto a backend, strictly: the model states every tensor it needs
-/// (a Linear's bias included), each is checked for presence and shape, and <see cref="Finish"/> rejects any tensor
-/// of the source the model did not use. Linear weights reach the backend in their stored width.
+/// (a Linear's bias included), each is checked for presence, shape and finite values (a NaN or ∞ in a checkpoint is
+/// damage, never a weight), and <see cref="Finish"/> rejects any tensor of the source the model did not use. Linear
+/// weights reach the backend in their stored width; their values are checked on the stored bits, not widened for it.
 /// </summary>
 public sealed class WeightBinder(IWeightSource source, IBackend backend)
 {
@@ -27,7 +28,8 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
     {
         int inFeatures = checked((int)Tensor.ShapeLength(inShape));
         var weight = source.ReadStored(Use(prefix + ".weight"), [outFeatures, .. inShape]);
-        var biasValues = bias ? source.Read(Use(prefix + ".bias"), [outFeatures]) : [];
+        RequireFinite(prefix + ".weight", NonFiniteValues.IndexOf(weight.Format, weight.Bytes, weight.Scale), weight);
+        var biasValues = bias ? Read(prefix + ".bias", [outFeatures]) : [];
         var linear = backend.UploadLinear(weight, biasValues, outFeatures, inFeatures);
         BytesHeld += linear.Bytes;
         return linear;
@@ -35,7 +37,7 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
 
     public Tensor Parameter(string name, params int[] shape)
     {
-        var tensor = backend.Upload(source.Read(Use(name), shape), shape);
+        var tensor = backend.Upload(Read(name, shape), shape);
         BytesHeld += tensor.Storage.Bytes;
         return tensor;
     }
@@ -54,6 +56,23 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
             throw new ModelLoadException($"{source.Description}: {unused.Count} tensor(s) the model does not use: " +
                 string.Join(", ", unused.Take(5).Select(n => $"'{n}'")) + (unused.Count > 5 ? ", …" : "") +
                 " (a bias the module has none of, or a checkpoint of another configuration)");
+    }
+
+    float[] Read(string name, int[] shape)
+    {
+        var values = source.Read(Use(name), shape);
+        RequireFinite(name, NonFiniteValues.IndexOf(values), StoredTensor.F32(values, [.. shape.Select(d => (long)d)]));
+        return values;
+    }
+
+    void RequireFinite(string name, int index, StoredTensor tensor)
+    {
+        if (index < 0) return;
+        int size = tensor.Format.ElementSize();
+        Span<float> value = stackalloc float[1];
+        FloatFormats.Widen(tensor.Format, tensor.Bytes.Slice(index * size, size), tensor.Scale, value);
+        throw new ModelLoadException($"{source.Description}: tensor '{name}' {tensor.ShapeText} holds {value[0]} at element {index}; " +
+            "a checkpoint's weights must be finite (the file is damaged or was saved from a diverged model)");
     }
 
     string Use(string name)

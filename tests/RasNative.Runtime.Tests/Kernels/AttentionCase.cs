@@ -6,7 +6,8 @@ namespace RasNative.Runtime.Tests.Kernels;
 /// <summary>
 /// One attention problem on random data: every segment in its own guarded buffer with optional padding after
 /// each row and each batch, run through <see cref="CpuAttention"/> and checked against a double-precision
-/// materialised softmax. Output padding must keep the sentinel.
+/// materialised softmax with PyTorch's semantics (the mask added as −∞, safe softmax for fully masked rows, NaN and
+/// ∞ propagating through the arithmetic). Output padding must keep the sentinel.
 /// </summary>
 internal sealed unsafe record AttentionCase
 {
@@ -24,6 +25,9 @@ internal sealed unsafe record AttentionCase
     /// <summary>(batch, concatenated key) → attend; null for no mask.</summary>
     public Func<int, int, bool>? Attends { get; init; }
 
+    /// <summary>Values written over the random inputs: 'q' / 'k' / 'v', batch, concatenated row, channel, value.</summary>
+    public (char Input, int Batch, int Row, int Channel, float Value)[] Poison { get; init; } = [];
+
     int Keys => K1 + K2;
 
     /// <summary>Runs and checks the case, returning the output segments' buffers for bitwise comparisons.</summary>
@@ -35,6 +39,12 @@ internal sealed unsafe record AttentionCase
         using Segment k1 = new(this, K1, kvWidth, random), k2 = new(this, K2, kvWidth, random);
         using Segment v1 = new(this, K1, kvWidth, random), v2 = new(this, K2, kvWidth, random);
         using Segment o1 = new(this, Q1, qWidth, null), o2 = new(this, Q2, qWidth, null);
+        foreach (var (input, b, row, channel, value) in Poison)
+        {
+            Assert.InRange(channel, 0, (input == 'q' ? qWidth : kvWidth) - 1);
+            var (first, second) = input switch { 'q' => (q1, q2), 'k' => (k1, k2), _ => (v1, v2) };
+            KeyRow([first, second], b, row)[channel] = value;
+        }
         int maskStride = Keys + 3;
         using var mask = new GuardedBuffer((long)Batch * maskStride);
         for (int b = 0; b < Batch; b++)
@@ -56,14 +66,15 @@ internal sealed unsafe record AttentionCase
         mask.AssertGuardsIntact();
 
         var expected = Reference(scale, [q1, q2], [k1, k2], [v1, v2]);
-        double maxAbs = expected.Max(e => Math.Abs(e.Value));
+        double maxAbs = expected.Values.Where(double.IsFinite).DefaultIfEmpty(0).Max(Math.Abs);
         double tolerance = 1e-5 * maxAbs + 1e-6;
         var written = new HashSet<(Segment, long)>();
         foreach (var ((segment, offset), value) in expected)
         {
             written.Add((segment == q1 ? o1 : o2, offset));
             float actual = (segment == q1 ? o1 : o2).Buffer.Data[offset];
-            Assert.True(Math.Abs(actual - value) <= tolerance, $"{kind} {this}: output at {offset} = {actual:g9}, expected {value:g9}");
+            bool close = double.IsFinite(value) ? Math.Abs(actual - value) <= tolerance : double.IsNaN(value) ? float.IsNaN(actual) : actual == value;
+            Assert.True(close, $"{kind} {this}: output at {offset} = {actual:g9}, expected {value:g9}");
         }
         foreach (var output in new[] { o1, o2 })
             for (long i = 0; i < output.Buffer.Length; i++)
@@ -71,7 +82,11 @@ internal sealed unsafe record AttentionCase
         return [.. o1.Buffer.Span, .. o2.Buffer.Span];
     }
 
-    /// <summary>Output values keyed by (query segment, offset in its buffer), from an explicit softmax in double.</summary>
+    /// <summary>
+    /// Output values keyed by (query segment, offset in its buffer), from an explicit softmax in double as PyTorch's
+    /// scaled_dot_product_attention computes it: logits + (0 or −∞), softmax (all-zero weights where every logit is
+    /// −∞), weights · values over every key.
+    /// </summary>
     Dictionary<(Segment, long), double> Reference(float scale, Segment[] queries, Segment[] keys, Segment[] values)
     {
         var result = new Dictionary<(Segment, long), double>();
@@ -91,18 +106,18 @@ internal sealed unsafe record AttentionCase
                             double dot = 0;
                             for (int d = 0; d < HeadDim; d++)
                                 dot += (double)q[d] * k[d];
-                            logits[j] = Attends == null || Attends(b, j) ? dot * scale : double.NegativeInfinity;
+                            logits[j] = dot * scale + (Attends == null || Attends(b, j) ? 0 : double.NegativeInfinity);
                             max = Math.Max(max, logits[j]);
                         }
+                        bool allMasked = logits.All(l => l == double.NegativeInfinity);
                         double sum = 0;
                         for (int j = 0; j < Keys; j++)
-                            sum += logits[j] == double.NegativeInfinity ? 0 : Math.Exp(logits[j] - max);
+                            sum += allMasked ? 0 : Math.Exp(logits[j] - max);
                         for (int d = 0; d < HeadDim; d++)
                         {
                             double o = 0;
                             for (int j = 0; j < Keys; j++)
-                                if (logits[j] != double.NegativeInfinity)
-                                    o += Math.Exp(logits[j] - max) / sum * KeyRow(values, b, j)[kvHead * HeadDim + d];
+                                o += (allMasked ? 0 : Math.Exp(logits[j] - max) / sum) * KeyRow(values, b, j)[kvHead * HeadDim + d];
                             long offset = query.Row(b, i) + h * HeadDim + d - query.Buffer.Data;
                             result[(query, offset)] = o;
                         }

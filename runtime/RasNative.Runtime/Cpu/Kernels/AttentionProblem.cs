@@ -39,7 +39,9 @@ public unsafe ref struct AttentionProblem
 
     /// <summary>
     /// Null for no mask; else KeyMask[b·KeyMaskBatchStride + j] over the concatenated keys j of [K1; K2]:
-    /// 0 excludes key j (a −∞ logit), anything else attends. A query with every key excluded gets zeros.
+    /// 0 excludes key j (−∞ added to its logit, as PyTorch adds a boolean mask), anything else attends. A query with
+    /// every key excluded gets zeros (PyTorch's safe softmax). Non-finite values propagate as in PyTorch: a NaN logit
+    /// (a NaN key, masked or not) makes its query's row NaN, a NaN value makes its channel NaN for every query.
     /// </summary>
     public float* KeyMask { get; init; }
 
