@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace RasNative.Loaders;
 
@@ -89,4 +90,24 @@ public sealed record AutoencoderKlConfig
         }
         return this;
     }
+
+    /// <summary>The config as diffusers writes it (so a saved preset loads in diffusers and in RasNative).</summary>
+    public JsonObject ToJsonObject() => new()
+    {
+        ["_class_name"] = ClassName,
+        ["act_fn"] = "silu",
+        ["block_out_channels"] = new JsonArray([.. BlockOutChannels.Select(c => (JsonNode?)c)]),
+        ["down_block_types"] = new JsonArray([.. BlockOutChannels.Select(_ => (JsonNode?)"DownEncoderBlock2D")]),
+        ["in_channels"] = 3,
+        ["latent_channels"] = LatentChannels,
+        ["layers_per_block"] = LayersPerBlock,
+        ["mid_block_add_attention"] = MidBlockAddAttention,
+        ["norm_num_groups"] = NormNumGroups,
+        ["out_channels"] = OutChannels,
+        ["scaling_factor"] = ScalingFactor,
+        ["shift_factor"] = ShiftFactor,
+        ["up_block_types"] = new JsonArray([.. BlockOutChannels.Select(_ => (JsonNode?)UpDecoderBlock)]),
+        ["use_post_quant_conv"] = UsePostQuantConv,
+        ["use_quant_conv"] = UseQuantConv,
+    };
 }

@@ -25,6 +25,7 @@ public sealed record BenchReport
     [JsonPropertyName("weights_mib")] public required double WeightsMib { get; init; }
     [JsonPropertyName("weight_dtype")] public required string WeightDType { get; init; }   // a random preset's storage, or "checkpoint"
     [JsonPropertyName("ras")] public RasBenchReport? Ras { get; init; }
+    [JsonPropertyName("image_pixels")] public int[]? ImagePixels { get; init; }   // VAE decodes: [height, width] of each image
 }
 
 /// <summary>Dense and RAS sampling runs side by side (guidance batch 2).</summary>

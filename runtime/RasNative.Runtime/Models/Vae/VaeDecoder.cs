@@ -116,6 +116,9 @@ public sealed class VaeDecoder
         }
     }
 
+    /// <summary>Allocates the arena for images of up to <paramref name="height"/> × <paramref name="width"/> latent pixels now (bench: outside the timing).</summary>
+    public void PlanFor(int height, int width) => PlanArena(height, width);
+
     /// <summary>One image: latent [C, h, w] on the host → sample [out, H, W] on the host.</summary>
     float[] DecodeImage(ReadOnlySpan<float> latent, int height, int width, IActivationObserver? observer)
     {
