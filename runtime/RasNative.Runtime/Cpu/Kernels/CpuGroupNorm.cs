@@ -27,30 +27,31 @@ public static unsafe class CpuGroupNorm
         int statistics = g.Batch * g.Groups;
         int partialCount = checked(g.Batch * chunks * g.Groups);
         var partials = ArrayPool<double>.Shared.Rent(partialCount);
-        var mean = ArrayPool<double>.Shared.Rent(statistics);
+        var moments = ArrayPool<double>.Shared.Rent(2 * statistics);
         var perChannel = ArrayPool<float>.Shared.Rent(2 * g.Batch * g.Channels);
         try
         {
-            fixed (double* partial = partials, means = mean)
+            fixed (double* partial = partials, means = moments)
             fixed (float* channelStatistics = perChannel)
             {
+                double* variances = means + statistics;
+                long values = g.Batch * g.Positions * g.Channels;
                 var job = new StatisticsJob { X = x, Partials = partial, Means = null, Geometry = g, ChunkPositions = chunkPositions, Chunks = chunks };
-                Parallel(g.Batch * chunks, &job, &SumChunk, g.Batch * g.Positions * g.Channels);
-                Reduce(partial, g, chunks, means, divideBy: (double)g.Positions * g.GroupSize);
+                Parallel(g.Batch * chunks, &job, &SumChunk, values);
+                Reduce(partial, g, chunks, means);
                 job.Means = means;
-                Parallel(g.Batch * chunks, &job, &SquareChunk, g.Batch * g.Positions * g.Channels);
+                Parallel(g.Batch * chunks, &job, &SquareChunk, values);
+                Reduce(partial, g, chunks, variances);
                 // Per channel of every batch row: the group's mean and 1/√(var + eps) as floats, ready for the vector pass.
                 for (int b = 0; b < g.Batch; b++)
                     for (int group = 0; group < g.Groups; group++)
                     {
-                        double squares = 0;
-                        for (int c = 0; c < chunks; c++) squares += partial[((long)b * chunks + c) * g.Groups + group];
-                        float inverseStd = (float)(1.0 / Math.Sqrt(squares / ((double)g.Positions * g.GroupSize) + eps));
-                        float groupMean = (float)means[b * g.Groups + group];
+                        int statistic = b * g.Groups + group;
+                        float groupMean = (float)means[statistic], inverseStd = (float)(1.0 / Math.Sqrt(variances[statistic] + eps));
                         for (int c = group * g.GroupSize; c < (group + 1) * g.GroupSize; c++)
                         {
-                            channelStatistics[2 * (b * g.Channels) + c] = groupMean;
-                            channelStatistics[2 * (b * g.Channels) + g.Channels + c] = inverseStd;
+                            channelStatistics[2 * b * g.Channels + c] = groupMean;
+                            channelStatistics[2 * b * g.Channels + g.Channels + c] = inverseStd;
                         }
                     }
 
@@ -65,13 +66,13 @@ public static unsafe class CpuGroupNorm
                     SimdKind.Vector256 => &ApplyRows<Simd256, Vector256<float>>,
                     _ => &ApplyRows<Simd128, Vector128<float>>,
                 };
-                Parallel(checked((int)((apply.Rows + ApplyRowsPerTask - 1) / ApplyRowsPerTask)), &apply, body, g.Batch * g.Positions * g.Channels);
+                Parallel(checked((int)((apply.Rows + ApplyRowsPerTask - 1) / ApplyRowsPerTask)), &apply, body, values);
             }
         }
         finally
         {
             ArrayPool<double>.Shared.Return(partials);
-            ArrayPool<double>.Shared.Return(mean);
+            ArrayPool<double>.Shared.Return(moments);
             ArrayPool<float>.Shared.Return(perChannel);
         }
     }
@@ -85,15 +86,16 @@ public static unsafe class CpuGroupNorm
                 body(job, t);
     }
 
-    /// <summary>Sum over chunks in chunk order, per (batch row, group), divided into a mean.</summary>
-    static void Reduce(double* partial, in GroupNormGeometry g, int chunks, double* means, double divideBy)
+    /// <summary>Per (batch row, group): the chunks' sums added in chunk order, divided by the group's value count.</summary>
+    static void Reduce(double* partial, in GroupNormGeometry g, int chunks, double* result)
     {
+        double count = (double)g.Positions * g.GroupSize;
         for (int b = 0; b < g.Batch; b++)
             for (int group = 0; group < g.Groups; group++)
             {
                 double sum = 0;
                 for (int c = 0; c < chunks; c++) sum += partial[((long)b * chunks + c) * g.Groups + group];
-                means[b * g.Groups + group] = sum / divideBy;
+                result[b * g.Groups + group] = sum / count;
             }
     }
 
