@@ -61,6 +61,12 @@ public class GenerateImageTests
         Assert.Equal(latents.Metadata["parameters"], text);
         foreach (var part in new[] { "Steps: 4", "Sampler: FlowMatch Euler", "CFG scale: 5", "Seed: 42", "Size: 32x32", "Model: sd3-pipeline-tiny", "RAS: off", "Backend: cpu fp32" })
             Assert.Contains(part, text);
+
+        // decode of those latents is the same image, and carries the record on.
+        (code, _, err) = CliHarness.Run("decode", "--model", Pipeline, "--latents", temp.File("out.safetensors"), "--output", temp.File("decoded.png"));
+        Assert.True(code == 0, err);
+        Assert.Equal(PngFile.Pixels(temp.File("out.png")).Pixels, PngFile.Pixels(temp.File("decoded.png")).Pixels);
+        Assert.Equal(text, PngFile.InternationalText(temp.File("decoded.png"), "parameters"));
     }
 
     /// <summary>--vae supplies the VAE a transformer folder lacks, and is named in the parameters.</summary>
