@@ -66,11 +66,11 @@ public class OutputSafetyTests
     public void AFifoIsNeverReplaced()
     {
         using var temp = new TempFolder();
-        var fifo = temp.File("pipe");
+        var fifo = temp.File("pipe.safetensors");
         Assert.Equal(0, System.Diagnostics.Process.Start("mkfifo", fifo).WaitForExitAndCode());
         CliAssert.OneError(CliHarness.Run(Generate(fifo)), "not a regular file");
         Assert.Equal(Loaders.Files.FileKind.Other, Loaders.Files.FileIdentity.Of(fifo).Kind);
-        CliAssert.NothingWritten(temp.Path, "pipe");
+        CliAssert.NothingWritten(temp.Path, "pipe.safetensors");
     }
 
     [Fact]

@@ -13,6 +13,7 @@ public static class RasNativeCli
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ForwardCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(DecodeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(KernelsCommand.Create());
         return root;

@@ -104,6 +104,25 @@ public interface IBackend : ITensorAllocator, IDisposable
     /// <summary>Classifier-free guidance: y = uncond + scale·(cond − uncond), evaluated in that order as diffusers does.</summary>
     void Guidance(Tensor uncond, Tensor cond, float scale, Tensor y);
 
+    // ---- images (the VAE decoder): channels-last [B, H, W, C] ------------------------------------------
+    /// <summary>
+    /// nn.Conv2d with stride 1 and padding kernelSize / 2 on channels-last images, x [B, H, W, Cin] → y [B, H', W', Cout]
+    /// (see <see cref="Conv2dGeometry"/>); with <paramref name="upsample"/> x is first enlarged by nearest ×2
+    /// (diffusers' Upsample2D: H' = 2H, W' = 2W), never materialised. <paramref name="weight"/> is a Linear
+    /// [Cout, kernelSize²·Cin] holding PyTorch's [out, in, kh, kw] weight permuted to [out, kh, kw, in]
+    /// (<see cref="Models.WeightBinder.Conv2d"/>), kept in its stored width like every Linear, with the bias.
+    /// y must not overlap x.
+    /// </summary>
+    void Conv2d(Tensor x, LinearWeight weight, int kernelSize, bool upsample, Tensor y);
+
+    /// <summary>
+    /// nn.GroupNorm on channels-last x [B, …, C]: per batch row and group of C / groups consecutive channels, mean
+    /// and biased variance over every position and channel of the group (accumulated beyond float32: a group can
+    /// hold millions of values), then y = ((x − mean)·(1/√(var + eps)))·weight[c] + bias[c], then SiLU when
+    /// <paramref name="silu"/>. y may be x.
+    /// </summary>
+    void GroupNorm(Tensor x, Tensor weight, Tensor bias, int groups, float eps, bool silu, Tensor y);
+
     // ---- Lumina-Next --------------------------------------------------------------------------------
     /// <summary>
     /// y = x / √(mean(x²) + eps) · weight · (1 + scale) over the last dim (diffusers RMSNorm, mean in float32,

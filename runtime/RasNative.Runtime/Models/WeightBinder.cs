@@ -35,6 +35,35 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
         return linear;
     }
 
+    /// <summary>
+    /// nn.Conv2d [out, in, k, k] with its bias, as <see cref="IBackend.Conv2d"/> takes it: a Linear [out, k·k·in] whose
+    /// rows are PyTorch's kernels permuted to (ky, kx, in) order, so a channels-last window is one contiguous row. The
+    /// permutation moves the stored bytes on the host; the weight keeps its stored width like every Linear.
+    /// </summary>
+    public LinearWeight Conv2d(string prefix, int outChannels, int inChannels, int kernelSize)
+    {
+        var stored = source.ReadStored(Use(prefix + ".weight"), [outChannels, inChannels, kernelSize, kernelSize]);
+        var bias = source.Read(Use(prefix + ".bias"), [outChannels]);
+        var permuted = kernelSize == 1 ? stored : ChannelsLast(stored, outChannels, inChannels, kernelSize * kernelSize);
+        var conv = backend.UploadLinear(permuted, bias, outChannels, kernelSize * kernelSize * inChannels);
+        BytesHeld += conv.Bytes;
+        return conv;
+    }
+
+    /// <summary>[out, in, taps] → [out, taps, in], element by element in the stored format.</summary>
+    static StoredTensor ChannelsLast(StoredTensor weight, int outChannels, int inChannels, int taps)
+    {
+        int size = weight.Format.ElementSize();
+        var source = weight.Bytes;
+        var bytes = new byte[source.Length];
+        for (int o = 0; o < outChannels; o++)
+            for (int c = 0; c < inChannels; c++)
+                for (int t = 0; t < taps; t++)
+                    source.Slice((((o * inChannels) + c) * taps + t) * size, size)
+                        .CopyTo(bytes.AsSpan(((o * taps + t) * inChannels + c) * size, size));
+        return new StoredTensor(weight.Format, bytes, [outChannels, taps, inChannels], weight.Scale);
+    }
+
     public Tensor Parameter(string name, params int[] shape)
     {
         var tensor = backend.Upload(Read(name, shape), shape);

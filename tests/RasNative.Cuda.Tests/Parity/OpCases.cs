@@ -59,7 +59,28 @@ public static class OpCases
         new("add tanh gated heads", h => h.Backend.AddTanhGatedHeads(h.Output(2, 5, 3 * 14), h.Input(2, 5, 3 * 14), h.Input(2f, 3), 14)),
         new("masked mean rows", h => h.Backend.MaskedMeanRows(h.Input(3, 9, 37),
             h.Constant([.. Enumerable.Range(0, 3 * 9).Select(i => i % 9 < 3 + 2 * (i / 9) ? 1f : 0f)], 3, 9), h.Output(3, 37))),
+        new("conv2d 3x3", h => Conv2d(h, batch: 2, height: 5, width: 7, inChannels: 6, outChannels: 11, kernel: 3, upsample: false)),
+        new("conv2d 3x3 upsample", h => Conv2d(h, batch: 1, height: 4, width: 3, inChannels: 9, outChannels: 5, kernel: 3, upsample: true)),
+        new("conv2d 1x1", h => Conv2d(h, batch: 2, height: 3, width: 5, inChannels: 7, outChannels: 13, kernel: 1, upsample: false)),
+        new("conv2d 1x1 upsample", h => Conv2d(h, batch: 1, height: 3, width: 2, inChannels: 4, outChannels: 6, kernel: 1, upsample: true)),
+        new("conv2d 3x3 bf16 weights", h => Conv2d(h, batch: 1, height: 6, width: 4, inChannels: 8, outChannels: 19, kernel: 3, upsample: false, DType.BF16)),
+        new("group norm", h => h.Backend.GroupNorm(h.Input(3f, 2, 5, 7, 12), h.Input(12), h.Input(12), 4, 1e-6f, false, h.Output(2, 5, 7, 12))),
+        new("group norm silu in place", h =>
+        {
+            var x = h.Output(1, 9, 11, 40);
+            h.Backend.GroupNorm(x, h.Input(40), h.Input(40), 8, 1e-6f, true, x);
+        }),
+        new("group norm chunked", h => h.Backend.GroupNorm(h.Input(2f, 1, 300, 70, 8), h.Input(8), h.Input(8), 2, 1e-6f, true, h.Output(1, 300, 70, 8))),
     ];
+
+    /// <summary>A Conv2d on channels-last images; its weight [out, kernel²·in] (the permuted layout) stored as <paramref name="storage"/>.</summary>
+    static void Conv2d(OpHarness h, int batch, int height, int width, int inChannels, int outChannels, int kernel, bool upsample, DType storage = DType.F32)
+    {
+        int depth = kernel * kernel * inChannels, scale = upsample ? 2 : 1;
+        var weight = new StoredTensor(storage, FloatFormats.Narrow(storage, h.Values(0.4f, outChannels * depth)), [outChannels, depth]);
+        var conv = h.Backend.UploadLinear(weight, h.Values(0.5f, outChannels), outChannels, depth);
+        h.Backend.Conv2d(h.Input(batch, height, width, inChannels), conv, kernel, upsample, h.Output(batch, height * scale, width * scale, outChannels));
+    }
 
     /// <summary>
     /// A Linear whose weight is stored as <paramref name="storage"/> (the same bytes for both backends; fp8 with a

@@ -16,6 +16,9 @@ public interface IBenchWorkload
 
     void Forward();
 
+    /// <summary>Work that compiles every code path <see cref="Forward"/> runs (the JIT warm-up); the forward itself unless that is slow.</summary>
+    void WarmUp() => Forward();
+
     RasOptions DefaultRas(int steps);
 
     /// <summary>A guided sampling run (batch 2) from the first batch row's latent and text.</summary>

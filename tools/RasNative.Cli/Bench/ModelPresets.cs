@@ -35,16 +35,26 @@ public static class ModelPresets
             MultipleOf = 16, CrossAttentionDim = 24 },
     };
 
-    public static IEnumerable<string> Names => Sd3Presets.Keys.Concat(LuminaPresets.Keys);
+    static readonly Dictionary<string, AutoencoderKlConfig> VaePresets = new()
+    {
+        // SD3 / SD3.5's VAE (stabilityai/stable-diffusion-3-medium-diffusers vae/config.json): 16 latent channels, ×8.
+        ["sd3-vae"] = new() { LatentChannels = 16, BlockOutChannels = [128, 256, 512, 512], LayersPerBlock = 2, NormNumGroups = 32,
+            ScalingFactor = 1.5305, ShiftFactor = 0.0609, UseQuantConv = false, UsePostQuantConv = false },
+        // SDXL's VAE (Lumina-Next's): 4 latent channels with the quant convs, no shift.
+        ["sdxl-vae"] = new() { LatentChannels = 4, BlockOutChannels = [128, 256, 512, 512], LayersPerBlock = 2, NormNumGroups = 32, ScalingFactor = 0.13025 },
+    };
+
+    public static IEnumerable<string> Names => Sd3Presets.Keys.Concat(LuminaPresets.Keys).Concat(VaePresets.Keys);
 
     public static bool IsPreset(string model) => model.StartsWith(Prefix, StringComparison.Ordinal);
 
-    /// <summary>The preset's config: an <see cref="Sd3TransformerConfig"/> or a <see cref="LuminaNextConfig"/>.</summary>
+    /// <summary>The preset's config: an <see cref="Sd3TransformerConfig"/>, a <see cref="LuminaNextConfig"/> or an <see cref="AutoencoderKlConfig"/>.</summary>
     public static object Get(string model)
     {
         string name = model[Prefix.Length..];
         if (Sd3Presets.TryGetValue(name, out var sd3)) return sd3;
         if (LuminaPresets.TryGetValue(name, out var lumina)) return lumina;
+        if (VaePresets.TryGetValue(name, out var vae)) return vae;
         throw new Infrastructure.UsageException($"--model {model}: unknown preset (known: {string.Join(", ", Names.Select(k => Prefix + k))})");
     }
 

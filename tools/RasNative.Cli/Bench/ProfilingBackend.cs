@@ -70,6 +70,15 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
         Timed(OpClass.Attention, () => inner.Attention(args));
     }
 
+    public void Conv2d(Tensor x, LinearWeight weight, int kernelSize, bool upsample, Tensor y)
+    {
+        gemmFlops += 2.0 * y.Rows * weight.InFeatures * weight.OutFeatures;
+        Timed(OpClass.Gemm, () => inner.Conv2d(x, weight, kernelSize, upsample, y));
+    }
+
+    public void GroupNorm(Tensor x, Tensor weight, Tensor bias, int groups, float eps, bool silu, Tensor y) =>
+        Timed(OpClass.Elementwise, () => inner.GroupNorm(x, weight, bias, groups, eps, silu, y));
+
     public void Silu(Tensor x, Tensor y) => Timed(OpClass.Elementwise, () => inner.Silu(x, y));
     public void Add(Tensor a, Tensor b, Tensor y) => Timed(OpClass.Elementwise, () => inner.Add(a, b, y));
     public void Copy(Tensor source, Tensor destination) => Timed(OpClass.Elementwise, () => inner.Copy(source, destination));

@@ -9,6 +9,8 @@ using RasNative.Runtime.Cpu;
 using RasNative.Runtime.Models;
 using RasNative.Runtime.Models.LuminaNext;
 using RasNative.Runtime.Models.Sd3;
+using RasNative.Runtime.Models.Vae;
+using RasNative.Loaders.ModelSources;
 using RasNative.Sampler.Ras;
 
 namespace RasNative.Cli.Commands;
@@ -59,14 +61,16 @@ public static class BenchCommand
             progress.Say("loading " + modelArg);
             var storage = WeightDTypes[storageName ?? "f32"];
             var work = Load(parsed, model, backend, inputsPath: parsed.GetValue(inputs),
-                new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)), keepWeights: saveDir != null, storage);
+                new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)), keepWeights: saveDir != null, storage,
+                vaeBatch: parsed.GetResult(batch) is { Implicit: false } ? batchSize : 1);
+            if (work is VaeWorkload && (parsed.GetValue(steps) != null || HasRasFlags(parsed, ras))) throw VaeWorkload.SamplingRefused();
             if (saveDir != null) work.Save(saveDir);
 
             JitWarmup.Run(() =>
             {
-                work.Forward();
+                work.WarmUp();
                 backend.Synchronize();
-            }, run => progress.Say($"warm-up forward {run}"));
+            }, run => progress.Say($"warm-up {run}"));
             var times = new List<double>();
             for (int r = 0; r < repeats; r++)
             {
@@ -131,6 +135,7 @@ public static class BenchCommand
                 Ras = rasReport,
                 Counters = forwardCounters,
                 RasStepCounters = rasStepCounters,
+                ImagePixels = (work as VaeWorkload)?.ImagePixels,
             };
             progress.Done();
             if (parsed.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report));
@@ -146,7 +151,9 @@ public static class BenchCommand
         ["f32"] = DType.F32, ["bf16"] = DType.BF16, ["f16"] = DType.F16, ["f8_e4m3"] = DType.F8_E4M3, ["f8_e5m2"] = DType.F8_E5M2,
     };
 
-    static IBenchWorkload Load(ParseResult parsed, ModelOptions model, ProfilingBackend backend, string? inputsPath, BenchShape shape, bool keepWeights, DType storage)
+    /// <param name="vaeBatch">Images a VAE workload decodes: --batch when given, else 1 (the transformer's default 2 is the guidance batch).</param>
+    static IBenchWorkload Load(ParseResult parsed, ModelOptions model, ProfilingBackend backend, string? inputsPath, BenchShape shape, bool keepWeights, DType storage,
+        int vaeBatch)
     {
         string modelArg = parsed.GetValue(model.Model)!;
         if (ModelPresets.IsPreset(modelArg))
@@ -160,9 +167,16 @@ public static class BenchCommand
                 case LuminaNextConfig lumina:
                     var luminaWeights = new RandomWeights(seed: 0, keepWeights, storage);
                     return new LuminaWorkload(backend, LuminaNextTransformer.Load(luminaWeights, lumina, backend), luminaWeights, inputsPath, shape);
+                case AutoencoderKlConfig vae:
+                    var vaeWeights = new RandomWeights(seed: 0, keepWeights, storage);
+                    return new VaeWorkload(VaeDecoder.Load(vaeWeights, vae, backend), vaeWeights, inputsPath, shape, vaeBatch);
             }
         }
-        var transformer = ModelLoader.Transformer(model.Open(parsed));
+        var source = model.Open(parsed);
+        // A VAE folder (or a file holding only a VAE) benches the decode.
+        if (!source.Has(PipelineComponent.Transformer) && source.Has(PipelineComponent.Vae))
+            return new VaeWorkload(VaeDecoder.Load(source.Get(PipelineComponent.Vae), backend), null, inputsPath, shape, vaeBatch);
+        var transformer = ModelLoader.Transformer(source);
         if (ModelLoader.IsLumina(transformer))
         {
             return new LuminaWorkload(backend, LuminaNextTransformer.Load(transformer, backend), null, inputsPath, shape);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using RasNative.Cli.Generation;
+using RasNative.Cli.Images;
 using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
 using RasNative.Runtime.Models;
@@ -12,7 +13,6 @@ namespace RasNative.Cli.Commands;
 /// <summary>generate: the model's denoising loop with RAS, from text embeddings to final latents (SD3/SD3.5, Lumina-Next).</summary>
 public static class GenerateCommand
 {
-    const int VaeScale = 8;
     const int MaxSteps = 10_000;
 
     /// <summary>Host bytes a run keeps per step (schedule, RAS plan and selection state), for the --steps bound.</summary>
@@ -26,30 +26,36 @@ public static class GenerateCommand
         var guidance = CliOptions.Number<float?>("--guidance", "classifier-free guidance scale, ≥ 0; > 1 needs the negative embeddings (default: SD3 7, Lumina 4)", 0, 1e4);
         var latents = new Option<string?>("--latents") { Description = "initial noise: tensor 'latents' [1, C, H, W], used as is" };
         var seed = CliOptions.Number<long?>("--seed", "draw the initial noise as torch.randn with a seeded CPU generator", 0);
-        var width = CliOptions.Number<int?>("--width", "image width in pixels (latent = width / 8), with --seed", 1, 1 << 16);
-        var height = CliOptions.Number<int?>("--height", "image height in pixels (latent = height / 8), with --seed", 1, 1 << 16);
+        var width = CliOptions.Number<int?>("--width", "image width in pixels (latent = width / the VAE's scale, 8 without a VAE), with --seed", 1, 1 << 16);
+        var height = CliOptions.Number<int?>("--height", "image height in pixels (latent = height / the VAE's scale), with --seed", 1, 1 << 16);
         var shift = CliOptions.Number<double?>("--shift", "scheduler shift, > 0 (default: the pipeline's scheduler config, else SD3 3.0, Lumina 1.0)", 0, 1e6, minExclusive: true);
         var watershed = CliOptions.Number<double>("--scaling-watershed", "Lumina: RoPE linear scaling below this model timestep, NTK above; in [0, 1]", 0, 1, defaultValue: _ => 1.0);
         var proportional = new Option<bool>("--proportional-attn") { Description = "Lumina: proportional attention (true|false)", DefaultValueFactory = _ => true, Arity = ArgumentArity.ExactlyOne };
-        var output = new Option<string>("--output") { Description = "safetensors to write (tensor 'latents')", Required = true };
+        var output = new Option<string>("--output") { Description = "FILE.png: the image, decoded by the pipeline's VAE (or --vae DIR); FILE.safetensors: tensor 'latents'", Required = true };
         var trace = new Option<string?>("--trace") { Description = "also write latents_stepNN_out, active_patches_stepNN, final_latents" };
         var heatmap = new Option<string?>("--ras-heatmap") { Description = "PNG of how often each patch was computed" };
         var ras = new RasFlags();
         var backendOptions = new BackendOptions();
+        var vaeOptions = new VaeOptions();
         var command = new Command("generate", "Denoise from text embeddings with FlowMatch Euler, CFG and Region-Adaptive Sampling.");
-        model.AddTo(command);
+        model.AddTo(command, componentOverrides: true);
         foreach (var option in new Option[] { embeddings, steps, guidance, latents, seed, width, height, shift, watershed, proportional, output, trace, heatmap })
             command.Options.Add(option);
         ras.AddTo(command);
         backendOptions.AddTo(command);
+        vaeOptions.AddTo(command);
 
         command.SetAction(CliRunner.Guard(parsed =>
         {
             var clock = Stopwatch.StartNew();
             int stepCount = parsed.GetValue(steps);
             string modelPath = parsed.GetValue(model.Model)!, embeddingsPath = parsed.GetValue(embeddings)!;
+            var outputKind = OutputKinds.Of("--output", parsed.GetValue(output)!);
             var source = model.Open(parsed);
             var transformer = ModelLoader.Transformer(source);
+            var vae = VaeImages.Find(source, required: outputKind == OutputKind.Png);
+            if (outputKind != OutputKind.Png && vaeOptions.Get(parsed) != null)
+                throw new UsageException("--vae-tiling: only a .png --output is decoded by the VAE");
 
             // Every output is checked against every input and against each other before any work.
             using var outputs = new OutputSet();
@@ -64,7 +70,13 @@ public static class GenerateCommand
                 ? new LuminaGeneration(transformer, new LuminaPipelineOptions(parsed.GetValue(watershed), parsed.GetValue(proportional)))
                 : new Sd3Generation(transformer);
             float guidanceScale = parsed.GetValue(guidance) ?? family.DefaultGuidance;
-            var (shape, seedValue) = LatentShape(parsed, latents, seed, width, height, family);
+            int vaeScale = vae?.Config.SpatialScale ?? VaeImages.DefaultSpatialScale;
+            var (shape, seedValue) = LatentShape(parsed, latents, seed, width, height, family, vaeScale);
+            if (outputKind == OutputKind.Png)
+            {
+                vae!.RequireLatentChannels(family.InChannels, $"the transformer's latent ({transformer.ConfigSource}, in_channels)");
+                vae.RequireRgb();
+            }
             int rows = shape[2] / family.PatchSize, columns = shape[3] / family.PatchSize;
             RequireStepsFit(stepCount, shape, rows * columns, traceOutput);
             var rasOptions = ras.Build(parsed, stepCount, rows * columns, family.DefaultRas(stepCount, rows * columns));
@@ -75,6 +87,8 @@ public static class GenerateCommand
                 parsed.GetValue(shift) ?? ModelLoader.SchedulerShift(source, family.DefaultShift), rasOptions);
             bool cpu = parsed.GetValue(backendOptions.Backend) == "cpu";
             if (cpu) RequireHostFits(family, new TokenShape(settings.UsesGuidance ? 2 : 1, rows * columns, textTokens), rasOptions.SampleRatio < 1);
+            if (outputKind == OutputKind.Png)
+                vae!.RequireHostFits(1, shape[2], shape[3], vaeOptions.Get(parsed), cpu, cpu ? ("transformer weights", 4 * family.ParameterCount()) : null);
             var noise = seedValue is { } s
                 ? TorchRandn.Randn(new TorchGenerator((ulong)s), shape.Aggregate(1L, (a, b) => a * b))
                 : ReadLatents(parsed.GetValue(latents)!);
@@ -95,12 +109,20 @@ public static class GenerateCommand
                     traceFile?.Add($"active_patches_step{report.Step:00}", [.. active.Select(i => (long)i)], active.Length);
             }));
 
-            var parameters = new GenerationParameters(modelPath, null, null, settings, seedValue, shape[3] * VaeScale, shape[2] * VaeScale,
-                backend.Name, backendOptions.DTypeName(parsed));
+            var parameters = new GenerationParameters(modelPath, null, null, settings, seedValue, shape[3] * vaeScale, shape[2] * vaeScale,
+                backend.Name, backendOptions.DTypeName(parsed)) { Vae = parsed.GetValue(model.Vae) };
             var metadata = parameters.ToMetadata();
-            var result = new OutputFile();
-            result.Add("latents", final, shape);
-            result.Write(outputs, mainOutput, metadata);
+            if (outputKind == OutputKind.Png)
+            {
+                var sample = vae!.Decode(backend, final, shape, unscale: true, vaeOptions.Get(parsed));
+                VaeImages.WritePngs(outputs, [mainOutput], sample, shape[2] * vaeScale, shape[3] * vaeScale, parameters.ToA1111());
+            }
+            else
+            {
+                var result = new OutputFile();
+                result.Add("latents", final, shape);
+                result.Write(outputs, mainOutput, metadata);
+            }
             if (traceFile != null)
             {
                 traceFile.Add("final_latents", final, [.. shape.Select(d => (long)d)]);
@@ -109,7 +131,7 @@ public static class GenerateCommand
             if (heatmapOutput != null) outputs.Write(heatmapOutput, map.WritePng);
             outputs.Commit();
 
-            RunSummary.Print("generate", $"{mainOutput.Path} (latents [{string.Join(", ", shape)}])",
+            RunSummary.Print("generate", $"{mainOutput.Path} ({(outputKind == OutputKind.Png ? $"{shape[3] * vaeScale}×{shape[2] * vaeScale} image" : $"latents [{string.Join(", ", shape)}]")})",
                 $"{stepCount} steps ({stepCount - rasSteps} dense, {rasSteps} RAS; {computed} of {(long)stepCount * rows * columns} patch evaluations)", clock);
             return 0;
         }));
@@ -118,7 +140,7 @@ public static class GenerateCommand
 
     /// <summary>The latent shape from --latents, or from --seed with --width/--height (the noise itself is drawn after the memory checks).</summary>
     static (int[] Shape, long? Seed) LatentShape(ParseResult parsed, Option<string?> latents, Option<long?> seed,
-        Option<int?> width, Option<int?> height, IGenerationModel family)
+        Option<int?> width, Option<int?> height, IGenerationModel family, int vaeScale)
     {
         string? latentsPath = parsed.GetValue(latents);
         long? seedValue = parsed.GetValue(seed);
@@ -136,10 +158,10 @@ public static class GenerateCommand
         }
         int pixelsWide = parsed.GetValue(width) ?? throw new UsageException("--seed needs --width and --height (pixels)");
         int pixelsHigh = parsed.GetValue(height) ?? throw new UsageException("--seed needs --width and --height (pixels)");
-        int multiple = VaeScale * family.PatchSize;
+        int multiple = vaeScale * family.PatchSize;
         if (pixelsWide % multiple != 0 || pixelsHigh % multiple != 0)
-            throw new UsageException($"--width {pixelsWide} / --height {pixelsHigh}: each must be a multiple of {multiple} (8 · patch_size)");
-        return ([1, family.InChannels, pixelsHigh / VaeScale, pixelsWide / VaeScale], seedValue);
+            throw new UsageException($"--width {pixelsWide} / --height {pixelsHigh}: each must be a multiple of {multiple} (the VAE's scale {vaeScale} · patch_size {family.PatchSize})");
+        return ([1, family.InChannels, pixelsHigh / vaeScale, pixelsWide / vaeScale], seedValue);
     }
 
     static float[] ReadLatents(string path)

@@ -24,6 +24,9 @@ public sealed record GenerationParameters(
 {
     public const string Sampler = "FlowMatch Euler";
 
+    /// <summary>The --vae override the image was decoded with (null: the model's own VAE, or latents only).</summary>
+    public string? Vae { get; init; }
+
     /// <summary>The A1111 `parameters` text.</summary>
     public string ToA1111()
     {
@@ -56,6 +59,7 @@ public sealed record GenerationParameters(
         if (Seed is { } seed) metadata["seed"] = Invariant(seed);
         if (Prompt != null) metadata["prompt"] = Prompt;
         if (NegativePrompt != null) metadata["negative_prompt"] = NegativePrompt;
+        if (Vae != null) metadata["vae"] = Vae;
         return metadata;
     }
 
@@ -66,7 +70,8 @@ public sealed record GenerationParameters(
         yield return new("CFG scale", Invariant(Settings.GuidanceScale));
         if (Seed is { } seed) yield return new("Seed", Invariant(seed));
         yield return new("Size", $"{Width}x{Height}");
-        yield return new("Model", Path.GetFileName(Model.TrimEnd('/', Path.DirectorySeparatorChar)));
+        yield return new("Model", FileName(Model));
+        if (Vae != null) yield return new("VAE", FileName(Vae));
         yield return new("Shift", Invariant(Settings.Shift));
         yield return new("RAS", RasText(Settings.Ras));
         yield return new("Backend", $"{Backend} {DType}");
@@ -79,6 +84,8 @@ public sealed record GenerationParameters(
         $"reset={(ras.ResetSteps.Count == 0 ? "none" : string.Join('/', ras.ResetSteps))}",
         $"metric={(ras.Metric == RasMetric.L2Norm ? "l2norm" : "std")}", $"high_ratio={Invariant(ras.HighRatio)}",
         $"starvation_scale={Invariant(ras.StarvationScale)}", $"skip_num_step={ras.SkipNumStep}", $"skip_num_step_length={ras.SkipNumStepLength}");
+
+    static string FileName(string path) => Path.GetFileName(path.TrimEnd('/', Path.DirectorySeparatorChar));
 
     // As A1111 does: a value with a comma, colon or quote is written as a JSON string.
     static string Quote(string value) => value.IndexOfAny([',', ':', '"', '\n']) < 0 ? value : JsonSerializer.Serialize(value);
