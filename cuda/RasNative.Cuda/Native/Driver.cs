@@ -54,6 +54,7 @@ public static unsafe partial class Driver
     [LibraryImport(NativeLibraries.Driver)] public static partial int cuCtxSetCurrent(IntPtr context);
     [LibraryImport(NativeLibraries.Driver)] public static partial int cuCtxSynchronize();
 
+    [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuMemGetInfo_v2")] public static partial int cuMemGetInfo(out nuint free, out nuint total);
     [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuMemAlloc_v2")] public static partial int cuMemAlloc(out ulong pointer, nuint bytes);
     [LibraryImport(NativeLibraries.Driver, EntryPoint = "cuMemFree_v2")] public static partial int cuMemFree(ulong pointer);
     [LibraryImport(NativeLibraries.Driver)] public static partial int cuMemAllocAsync(out ulong pointer, nuint bytes, IntPtr stream);

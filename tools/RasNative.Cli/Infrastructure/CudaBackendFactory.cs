@@ -19,4 +19,12 @@ public static class CudaBackendFactory
             ? backend!
             : throw new InvalidOperationException($"--backend cuda: {reason}");
     }
+
+    /// <summary>Free device memory of GPU 0, or the reason this machine has none.</summary>
+    public static long FreeDeviceBytes()
+    {
+        var (available, reason) = GpuAvailability.Check();
+        if (!available) throw new InvalidOperationException($"--backend cuda: {reason}");
+        return CudaDevice.FreeMemory();
+    }
 }

@@ -18,6 +18,13 @@ public sealed class T5EncoderWeights
     public required T5BlockWeights[] Blocks { get; init; }           // encoder.block.{i}
     public required Tensor FinalLayerNorm { get; init; }             // encoder.final_layer_norm
 
+    /// <summary>The one of the two tied names that is not bound when a checkpoint holds both (null otherwise): memory estimates skip it.</summary>
+    public static string? UnboundTiedCopy(IEnumerable<string> names)
+    {
+        var set = names.ToHashSet(StringComparer.Ordinal);
+        return set.Contains(EmbedTokens) && set.Contains(Shared) ? Shared : null;
+    }
+
     public static T5EncoderWeights Bind(WeightBinder w, T5EncoderConfig config)
     {
         string embedding = w.Has(EmbedTokens) ? EmbedTokens : Shared;
