@@ -36,7 +36,9 @@ public static class EncodeCommand
             foreach (var path in model.InputPaths(parsed)) outputs.AddInput(path);
             var mainOutput = outputs.Declare("--output", parsed.GetValue(output)!);
 
-            var encoding = PromptEncoding.Prepare(source, text, parsed, guidance: true, JointAttentionDim(source));
+            if (!source.Has(PipelineComponent.TextEncoder) && source.Find(PipelineComponent.Transformer) is { } transformer && ModelLoader.IsLumina(transformer))
+                throw GemmaOutOfScope(transformer);
+            var encoding = PromptEncoding.Prepare(source, text, parsed, guidance: true, () => JointAttentionDim(source));
             foreach (var warning in encoding.Warnings) Console.Error.WriteLine("warning: " + warning);
             var (available, where) = backendOptions.Available(parsed);
             foreach (var stage in encoding.Stages(backendOptions.ComputeBytes(parsed))) stage.Require(available, where);
@@ -68,12 +70,11 @@ public static class EncodeCommand
         return command;
     }
 
-    /// <summary>The SD3 transformer's joint_attention_dim when the source has one; a Lumina model's prompt needs Gemma.</summary>
-    public static int? JointAttentionDim(ModelSource source)
-    {
-        if (source.Find(PipelineComponent.Transformer) is not { } transformer) return null;
-        if (ModelLoader.IsLumina(transformer))
-            throw new UsageException($"{transformer.ConfigSource}: Lumina-Next encodes prompts with Gemma, whose text encoder is out of scope; give --embeddings with its prompt_embeds");
-        return ModelLoader.IsSd3(transformer) ? ModelLoader.Sd3Config(transformer).JointAttentionDim : null;
-    }
+    /// <summary>The SD3 transformer's joint_attention_dim when the source has one.</summary>
+    static int? JointAttentionDim(ModelSource source) =>
+        source.Find(PipelineComponent.Transformer) is { } transformer && ModelLoader.IsSd3(transformer) ? ModelLoader.Sd3Config(transformer).JointAttentionDim : null;
+
+    /// <summary>Lumina-Next's prompts go through Gemma-2B, a text encoder RasNative does not implement.</summary>
+    public static UsageException GemmaOutOfScope(ModelComponent transformer) =>
+        new($"{transformer.ConfigSource}: Lumina-Next encodes prompts with Gemma, whose text encoder is out of scope; give --embeddings with its prompt_embeds and prompt_attention_mask");
 }

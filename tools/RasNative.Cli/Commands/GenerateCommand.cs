@@ -80,7 +80,8 @@ public static class GenerateCommand
             int textTokens;
             if (fromPrompt)
             {
-                encoding = PromptEncoding.Prepare(source, text, parsed, guidanceScale > 1f, EncodeCommand.JointAttentionDim(source));
+                if (family is not Sd3Generation sd3) throw EncodeCommand.GemmaOutOfScope(transformer);
+                encoding = PromptEncoding.Prepare(source, text, parsed, guidanceScale > 1f, () => sd3.JointAttentionDim);
                 foreach (var warning in encoding.Warnings) Console.Error.WriteLine("warning: " + warning);
                 textTokens = encoding.TextTokens;
             }
@@ -152,7 +153,7 @@ public static class GenerateCommand
             long evaluations = (long)imageCount * stepCount * rows * columns;
             RunSummary.Print("generate", $"{mainOutput.Path} (latents [{string.Join(", ", shape)}])",
                 $"{(imageCount > 1 ? $"{imageCount} images × " : "")}{stepCount} steps ({imageCount * stepCount - rasSteps} dense, {rasSteps} RAS; " +
-                $"{computed} of {evaluations} patch evaluations); RAS {GenerationParameters.RasText(rasOptions)}; seed {(seedValue is { } used ? used.ToString(CultureInfo.InvariantCulture) : "none (--latents)")}", clock);
+                $"{computed} of {evaluations} patch evaluations); RAS {(rasOptions.SampleRatio >= 1 ? "off" : $"ratio {rasOptions.SampleRatio.ToString(CultureInfo.InvariantCulture)}")}; seed {(seedValue is { } used ? used.ToString(CultureInfo.InvariantCulture) : "none (--latents)")}", clock);
             return 0;
         }));
         return command;

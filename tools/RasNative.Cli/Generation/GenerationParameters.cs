@@ -82,7 +82,7 @@ public sealed record GenerationParameters(
     }
 
     /// <summary>"off" for a dense run, else every setting that shapes the schedule and selection.</summary>
-    public static string RasText(RasOptions ras) => ras.SampleRatio >= 1 ? "off" : string.Join(" ",
+    static string RasText(RasOptions ras) => ras.SampleRatio >= 1 ? "off" : string.Join(" ",
         $"ratio={Invariant(ras.SampleRatio)}", $"start={ras.StartStep}", $"end={ras.EndStep}",
         $"reset={(ras.ResetSteps.Count == 0 ? "none" : string.Join('/', ras.ResetSteps))}",
         $"metric={(ras.Metric == RasMetric.L2Norm ? "l2norm" : "std")}", $"high_ratio={Invariant(ras.HighRatio)}",

@@ -40,9 +40,9 @@ public sealed class PromptEncoding
     public int TextTokens => Ids.ClipTokens + Ids.T5Tokens;
 
     /// <param name="guidance">Classifier-free guidance (guidance &gt; 1): the negative side is encoded too.</param>
-    /// <param name="jointAttentionDim">The transformer's joint_attention_dim where the source has a transformer (the zero
-    /// block's width under --no-t5 when no text_encoder_3 config is there).</param>
-    public static PromptEncoding Prepare(ModelSource source, TextOptions text, ParseResult parsed, bool guidance, int? jointAttentionDim)
+    /// <param name="jointAttentionDim">The transformer's joint_attention_dim, or null without a transformer: the zero block's
+    /// width under --no-t5 when no text_encoder_3 config is there (asked only then).</param>
+    public static PromptEncoding Prepare(ModelSource source, TextOptions text, ParseResult parsed, bool guidance, Func<int?> jointAttentionDim)
     {
         bool noT5 = parsed.GetValue(text.NoT5);
         int maxSequenceLength = parsed.GetValue(text.MaxSequenceLength);
@@ -77,10 +77,10 @@ public sealed class PromptEncoding
     }
 
     /// <summary>diffusers without text_encoder_3: zeros as wide as its config's d_model would be, else the transformer's joint_attention_dim.</summary>
-    static int ZeroT5Width(ModelSource source, int? jointAttentionDim)
+    static int ZeroT5Width(ModelSource source, Func<int?> jointAttentionDim)
     {
         if (source.Find(PipelineComponent.TextEncoder3) is { } t5) return T5EncoderConfig.FromJson(t5.Config, t5.ConfigSource).DModel;
-        return jointAttentionDim ?? throw new UsageException(
+        return jointAttentionDim() ?? throw new UsageException(
             "--no-t5: the width of prompt_embeds is unknown (no text_encoder_3/config.json and no transformer config with joint_attention_dim)");
     }
 
