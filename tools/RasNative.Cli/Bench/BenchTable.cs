@@ -10,7 +10,9 @@ public static class BenchTable
         var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("model", Markup.Escape(r.Model));
         table.AddRow("backend", r.Backend);
-        table.AddRow("shape", $"batch {r.Batch}, latent {r.Latent[2]}x{r.Latent[3]}, {r.ImageTokens} image + {r.TextTokens} text tokens");
+        table.AddRow("shape", r.Latent.Length == 4
+            ? $"batch {r.Batch}, latent {r.Latent[2]}x{r.Latent[3]}, {r.ImageTokens} image + {r.TextTokens} text tokens"
+            : $"batch {r.Batch}, {r.TextTokens} tokens");
         table.AddRow("forward median / min / max", $"{r.MedianMs:F1} / {r.MinMs:F1} / {r.MaxMs:F1} ms ({r.Repeat} runs)");
         table.AddRow("work", $"{r.GflopPerForward:F2} GFLOP per forward");
         table.AddRow("speed", r.PercentOfPeak is { } percent
