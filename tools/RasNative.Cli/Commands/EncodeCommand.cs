@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using RasNative.Cli.Generation;
 using RasNative.Cli.Infrastructure;
 using RasNative.Loaders;
@@ -49,16 +48,13 @@ public static class EncodeCommand
             var metadata = new Dictionary<string, string>
             {
                 ["model"] = parsed.GetValue(model.Model)!,
-                ["max_sequence_length"] = parsed.GetValue(text.MaxSequenceLength).ToString(CultureInfo.InvariantCulture),
-                ["t5"] = encoding.Ids.HasT5 ? "yes" : "no (--no-t5: zeros)",
+                ["prompt"] = parsed.GetValue(text.Prompt)!,
                 ["backend"] = parsed.GetValue(backendOptions.Backend)!,
                 ["dtype"] = backendOptions.DTypeName(parsed),
                 ["version"] = ProgramVersion.Text,
             };
-            foreach (var (key, option) in new[] { ("prompt", text.Prompt), ("prompt_2", text.Prompt2), ("prompt_3", text.Prompt3),
-                ("negative_prompt", text.NegativePrompt), ("negative_prompt_2", text.NegativePrompt2), ("negative_prompt_3", text.NegativePrompt3) })
-                if (parsed.GetValue(option) is { } value) metadata[key] = value;
-            if (parsed.GetValue(text.ClipSkip) is { } clipSkip) metadata["clip_skip"] = clipSkip.ToString(CultureInfo.InvariantCulture);
+            if (parsed.GetValue(text.NegativePrompt) is { } negative) metadata["negative_prompt"] = negative;
+            text.Record(parsed, encoding.Ids.HasT5).AddTo(metadata);
             outputs.Write(mainOutput, stream => SafetensorsWriter.Write(stream, [.. PromptTensors.Of(embeddings, encoding.Ids)], metadata));
             outputs.Commit();
 
