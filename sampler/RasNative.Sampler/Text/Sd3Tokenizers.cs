@@ -31,8 +31,11 @@ public sealed class Sd3Tokenizers
         ClipTokenizer.Load(Folder(source, PipelineComponent.Tokenizer2)),
         t5 ? T5Tokenizer.Load(Folder(source, PipelineComponent.Tokenizer3)) : null);
 
-    static string Folder(ModelSource source, PipelineComponent kind) =>
-        source.Get(kind).Folder ?? throw new ModelFolderException($"{source.Get(kind).Location}: the {kind.SubfolderName()} component has no folder of tokenizer files");
+    static string Folder(ModelSource source, PipelineComponent kind)
+    {
+        var component = source.Get(kind);
+        return component.Folder ?? throw new ModelFolderException($"{component.Location}: the {kind.SubfolderName()} component has no folder of tokenizer files");
+    }
 
     /// <summary>The ids of one side's texts (<paramref name="side"/> names it in notices); truncations are added to <paramref name="notices"/>.</summary>
     public SideTokens Tokenize(PromptTexts texts, int maxSequenceLength, string side, ICollection<TruncationNotice> notices)

@@ -63,7 +63,7 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
 
     public void Attention(AttentionArgs args)
     {
-        // Causal masking skips about half the work on the CPU, but the FLOPs stated are those of the full product.
+        // The CPU skips key tiles wholly after a causal query tile; the FLOPs stated are the full product's.
         long queries = (long)args.Query1.Dim(0) * (args.Query1.Dim(1) + (args.Query2?.Dim(1) ?? 0));
         long keys = args.Key1.Dim(1) + (args.Key2?.Dim(1) ?? 0);
         attentionFlops += 4.0 * queries * keys * args.Heads * args.HeadDim;
