@@ -40,6 +40,15 @@ public interface IBackend : ITensorAllocator, IDisposable
     /// <summary>The <see cref="LinearWeight.Bytes"/> <see cref="UploadLinear"/> would hold for such a weight (memory estimates before loading).</summary>
     long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias);
 
+    /// <summary>
+    /// An nn.Embedding table [rows, width] as stored (F32, F16, BF16, F8_E4M3 or F8_E5M2 with its scale), kept in the
+    /// stored width wherever that is narrower than the compute dtype (see <see cref="EmbeddingTable"/>).
+    /// </summary>
+    EmbeddingTable UploadEmbedding(StoredTensor table, int rows, int width);
+
+    /// <summary>The <see cref="EmbeddingTable.Bytes"/> <see cref="UploadEmbedding"/> would hold for such a table.</summary>
+    long EmbeddingBytes(DType storage, int rows, int width);
+
     void Synchronize();
 
     /// <summary>Opens a named profiler range (NVTX on CUDA), closed by disposing the result; the CPU backend ignores it.</summary>
@@ -122,6 +131,14 @@ public interface IBackend : ITensorAllocator, IDisposable
     /// <paramref name="silu"/>. y may be x.
     /// </summary>
     void GroupNorm(Tensor x, Tensor weight, Tensor bias, int groups, float eps, bool silu, Tensor y);
+
+    // ---- text encoders ------------------------------------------------------------------------------
+    /// <summary>
+    /// Token embedding lookup: row r of y [.., width] (as many rows as ids) = table[ids[r], :], widened exactly from
+    /// the table's storage. Ids must lie in [0, table.Rows): the models check them on the host before uploading;
+    /// the CPU backend throws on one outside, the CUDA kernel writes NaN rows for it.
+    /// </summary>
+    void Embedding(EmbeddingTable table, IndexList ids, Tensor y);
 
     // ---- Lumina-Next --------------------------------------------------------------------------------
     /// <summary>

@@ -12,7 +12,7 @@ namespace RasNative.Runtime.Cpu;
 /// </summary>
 public sealed partial class CpuBackend : IBackend
 {
-    readonly List<PackedLinearWeight> ownedWeights = [];
+    readonly List<IDisposable> ownedWeights = [];
 
     public string Name => "cpu";
 
@@ -58,6 +58,15 @@ public sealed partial class CpuBackend : IBackend
 
     public long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias) =>
         PackedLinearWeight.BytesFor(storage, outFeatures, inFeatures, hasBias);
+
+    public EmbeddingTable UploadEmbedding(StoredTensor table, int rows, int width)
+    {
+        var created = CpuEmbeddingTable.Create(table, rows, width);
+        lock (ownedWeights) ownedWeights.Add(created);
+        return created;
+    }
+
+    public long EmbeddingBytes(DType storage, int rows, int width) => CpuEmbeddingTable.BytesFor(storage, rows, width);
 
     public void Synchronize()
     {

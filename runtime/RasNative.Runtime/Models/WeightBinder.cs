@@ -64,6 +64,17 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
         return new StoredTensor(weight.Format, bytes, [outChannels, taps, inChannels], weight.Scale);
     }
 
+    /// <summary>An nn.Embedding table [rows, width], kept in its stored width on the backend (see <see cref="EmbeddingTable"/>).</summary>
+    public EmbeddingTable Embedding(string name, int rows, int width)
+    {
+        var table = backend.UploadEmbedding(source.ReadStored(Use(name), [rows, width]), rows, width);
+        BytesHeld += table.Bytes;
+        return table;
+    }
+
+    /// <summary>Whether the source holds <paramref name="name"/> (for tensors a checkpoint may store under either of two tied names).</summary>
+    public bool Has(string name) => source.Names.Contains(name, StringComparer.Ordinal);
+
     public Tensor Parameter(string name, params int[] shape)
     {
         var tensor = backend.Upload(Read(name, shape), shape);

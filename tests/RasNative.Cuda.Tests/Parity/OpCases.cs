@@ -20,6 +20,9 @@ public static class OpCases
         new("linear bf16 weights", h => Linear(h, bias: false, Activation.None, DType.BF16)),
         new("linear e4m3 scaled weights bias gelu", h => Linear(h, bias: true, Activation.GeluTanh, DType.F8_E4M3, scale: 0.0213f)),
         new("linear e5m2 weights silu", h => Linear(h, bias: false, Activation.Silu, DType.F8_E5M2)),
+        new("linear bias gelu erf", h => Linear(h, bias: true, Activation.Gelu)),
+        new("linear bias quick gelu", h => Linear(h, bias: true, Activation.QuickGelu)),
+        new("linear bf16 weights gelu erf", h => Linear(h, bias: false, Activation.Gelu, DType.BF16)),
         new("layernorm modulate", h => h.Backend.LayerNormModulate(h.Input(3f, 2, 7, 45), new Modulation(h.Input(2, 6 * 45), 1),
             new Modulation(h.Input(2, 6 * 45), 0), h.Output(2, 7, 45), 1e-6f)),
         new("layernorm modulate no shift", h => h.Backend.LayerNormModulate(h.Input(2, 3, 290), new Modulation(h.Input(2, 2 * 290), 1),
@@ -40,6 +43,14 @@ public static class OpCases
         new("attention joint segments", h => Attention(h, heads: 3, kvHeads: 0, segments: 2, mask: false)),
         new("attention gqa", h => Attention(h, heads: 4, kvHeads: 2, segments: 1, mask: false)),
         new("attention gqa segments mask", h => Attention(h, heads: 6, kvHeads: 2, segments: 2, mask: true)),
+        new("attention causal", h => Attention(h, heads: 3, kvHeads: 0, segments: 1, mask: false, causal: true)),
+        new("attention causal mask", h => Attention(h, heads: 2, kvHeads: 0, segments: 1, mask: true, causal: true)),
+        new("attention position bias", h => Attention(h, heads: 4, kvHeads: 0, segments: 1, mask: false, positionBias: true)),
+        new("attention position bias segments mask", h => Attention(h, heads: 4, kvHeads: 2, segments: 2, mask: true, positionBias: true)),
+        new("embedding f32", h => Embedding(h, DType.F32)),
+        new("embedding bf16", h => Embedding(h, DType.BF16)),
+        new("embedding f16", h => Embedding(h, DType.F16)),
+        new("embedding e4m3 scaled", h => Embedding(h, DType.F8_E4M3, scale: 0.0125f)),
         new("rmsnorm modulate", h => h.Backend.RmsNormModulate(h.Input(3f, 2, 7, 45), h.Input(45), new Modulation(h.Input(2, 4 * 45), 3),
             h.Output(2, 7, 45), 1e-6f)),
         new("rmsnorm modulate in place no scale", h =>
@@ -95,10 +106,23 @@ public static class OpCases
         h.Backend.Linear(h.Input(rows, inputs), linear, h.Output(rows, outputs), activation);
     }
 
-    static void Attention(OpHarness h, int heads, int kvHeads, int segments, bool mask)
+    /// <summary>A token embedding lookup from a table stored as <paramref name="storage"/>, ids in any order with repeats.</summary>
+    static void Embedding(OpHarness h, DType storage, float scale = 1f)
     {
-        const int batch = 2, headDim = 24;
-        int[] queryRows = segments == 1 ? [13] : [11, 5], keyRows = segments == 1 ? [17] : [19, 7];
+        const int rows = 29, width = 37;
+        var values = h.Values(storage.IsFloat8() ? 0.5f / scale : 0.5f, rows * width);
+        var table = h.Backend.UploadEmbedding(new StoredTensor(storage, FloatFormats.Narrow(storage, values), [rows, width], scale), rows, width);
+        h.Backend.Embedding(table, h.Indices(3, 28, 0, 3, 17, 9, 11, 28, 1, 5), h.Output(2, 5, width));
+    }
+
+    /// <summary>
+    /// Self-attention shapes (queries = keys in count for the causal cases, as CLIP), or the joint segments; with
+    /// <paramref name="positionBias"/> a [buckets, heads] table and random bucket ids per relative position (T5).
+    /// </summary>
+    static void Attention(OpHarness h, int heads, int kvHeads, int segments, bool mask, bool causal = false, bool positionBias = false)
+    {
+        const int batch = 2, headDim = 24, buckets = 9;
+        int[] queryRows = segments == 1 ? [13] : [11, 5], keyRows = segments == 1 ? [causal ? 13 : 17] : [19, 7];
         int kv = kvHeads == 0 ? heads : kvHeads;
         var q = queryRows.Select(r => h.Input(2f, batch, r, heads * headDim)).ToArray();
         var k = keyRows.Select(r => h.Input(2f, batch, r, kv * headDim)).ToArray();
@@ -114,6 +138,10 @@ public static class OpCases
             Output1 = o[0], Output2 = o.ElementAtOrDefault(1),
             Heads = heads, KvHeads = kvHeads, HeadDim = headDim, Scale = 1f / MathF.Sqrt(headDim),
             KeyMask = mask ? h.Constant(maskValues, batch, keys) : null,
+            Causal = causal,
+            PositionBias = positionBias
+                ? new RelativePositionBias(h.Input(3f, buckets, heads), h.Indices([.. Enumerable.Range(0, queryRows.Sum() + keys - 1).Select(r => r * 7 % buckets)]))
+                : null,
         });
     }
 }

@@ -107,4 +107,39 @@ public sealed class CpuAttentionTests
         var problem = new AttentionCase { Batch = 2, Heads = 6, HeadDim = 64, Q1 = 200, Q2 = 20, K1 = 200, K2 = 20 };
         Assert.Equal(problem.Check(Best, seed: 5), problem.Check(Best, seed: 5));
     }
+
+    [Fact]
+    public void CausalMaskHidesLaterKeys() => new AttentionCase { Batch = 2, Heads = 3, HeadDim = 16, Q1 = 77, K1 = 77, Causal = true }.Check(Best);
+
+    [Fact]
+    public void CausalMaskOverSegmentsAndPaddingMask() =>
+        new AttentionCase
+        {
+            Heads = 2, Q1 = 70, Q2 = 9, K1 = 70, K2 = 9, Causal = true,
+            Attends = (_, j) => j < 50 || j % 4 == 0,
+        }.Check(Best);
+
+    [Fact]
+    public void CausalSkipsWholeKeyTilesBeyondTheQueries() =>
+        new AttentionCase { Heads = 2, HeadDim = 8, Q1 = 10, K1 = 200, Causal = true }.Check(Best);
+
+    [Fact]
+    public void RelativePositionBiasIsAddedPerHead() =>
+        new AttentionCase { Batch = 2, Heads = 4, HeadDim = 8, Q1 = 70, K1 = 70, BiasBuckets = 32 }.Check(Best);
+
+    [Fact]
+    public void RelativePositionBiasWithMaskSegmentsAndGqa() =>
+        new AttentionCase
+        {
+            Batch = 2, Heads = 4, KvHeads = 2, HeadDim = 12, Q1 = 40, Q2 = 30, K1 = 50, K2 = 31, BiasBuckets = 5, RowPadding = 2,
+            Attends = (b, j) => (b + j) % 6 != 1,
+        }.Check(Best);
+
+    [Fact]
+    public void BiasAndCausalOnEveryVectorWidth()
+    {
+        var problem = new AttentionCase { Batch = 2, Heads = 2, HeadDim = 24, Q1 = 67, K1 = 67, BiasBuckets = 7, Causal = true };
+        foreach (var kind in Enum.GetValues<SimdKind>())
+            problem.Check(kind);
+    }
 }

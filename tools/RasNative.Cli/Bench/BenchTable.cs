@@ -13,7 +13,9 @@ public static class BenchTable
         string run = r.ImagePixels == null ? "forward" : "decode";
         table.AddRow("shape", r.ImagePixels is { } image
             ? $"batch {r.Batch}, latent {r.Latent[2]}x{r.Latent[3]} → {image[1]}x{image[0]} pixels"
-            : $"batch {r.Batch}, latent {r.Latent[2]}x{r.Latent[3]}, {r.ImageTokens} image + {r.TextTokens} text tokens");
+            : r.Latent.Length == 4
+                ? $"batch {r.Batch}, latent {r.Latent[2]}x{r.Latent[3]}, {r.ImageTokens} image + {r.TextTokens} text tokens"
+                : $"batch {r.Batch}, {r.TextTokens} tokens");
         table.AddRow($"{run} median / min / max", $"{r.MedianMs:F1} / {r.MinMs:F1} / {r.MaxMs:F1} ms ({r.Repeat} runs)");
         table.AddRow("work", $"{r.GflopPerForward:F2} GFLOP per {run}");
         table.AddRow("speed", r.PercentOfPeak is { } percent

@@ -11,6 +11,8 @@ using RasNative.Runtime.Models.LuminaNext;
 using RasNative.Runtime.Models.Sd3;
 using RasNative.Runtime.Models.Vae;
 using RasNative.Loaders.ModelSources;
+using RasNative.Runtime.Models.TextEncoders.Clip;
+using RasNative.Runtime.Models.TextEncoders.T5;
 using RasNative.Sampler.Ras;
 
 namespace RasNative.Cli.Commands;
@@ -55,13 +57,15 @@ public static class BenchCommand
             string? storageName = parsed.GetValue(weightDType);
             if (storageName != null && !ModelPresets.IsPreset(modelArg))
                 throw new UsageException($"--weight-dtype {storageName}: only random:<preset> models take it (a checkpoint's weights keep their own dtype)");
+            if (ModelPresets.IsPreset(modelArg) && ModelPresets.Get(modelArg) is ClipTextConfig or T5EncoderConfig)
+                RequireTextEncoderFits(parsed, ras, steps, modelArg, WeightDTypes[storageName ?? "f32"]);
             var progress = new BenchProgress();
 
             using var backend = new ProfilingBackend(backendOptions.Create(parsed));
             progress.Say("loading " + modelArg);
             var storage = WeightDTypes[storageName ?? "f32"];
-            var work = Load(parsed, model, backend, inputsPath: parsed.GetValue(inputs),
-                new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)), keepWeights: saveDir != null, storage,
+            var shape = new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)) { TextTokensGiven = parsed.GetResult(textLength) is { Implicit: false } };
+            var work = Load(parsed, model, backend, inputsPath: parsed.GetValue(inputs), shape, keepWeights: saveDir != null, storage,
                 vaeBatch: parsed.GetResult(batch) is { Implicit: false } ? batchSize : 1);
             if (work is VaeWorkload && (parsed.GetValue(steps) != null || HasRasFlags(parsed, ras))) throw VaeWorkload.SamplingRefused();
             if (saveDir != null) work.Save(saveDir);
@@ -170,6 +174,14 @@ public static class BenchCommand
                 case AutoencoderKlConfig vae:
                     var vaeWeights = new RandomWeights(seed: 0, keepWeights, storage);
                     return new VaeWorkload(VaeDecoder.Load(vaeWeights, vae, backend), vaeWeights, inputsPath, shape, vaeBatch);
+                case ClipTextConfig clip:
+                    RequireNoInputs(inputsPath, modelArg);
+                    var clipWeights = new RandomWeights(seed: 0, keepWeights, storage);
+                    return TextEncoderWorkload.Clip(backend, ClipTextModel.Load(clipWeights, clip, backend), clipWeights, shape.Batch, shape.TextTokensGiven ? shape.TextTokens : null);
+                case T5EncoderConfig t5:
+                    RequireNoInputs(inputsPath, modelArg);
+                    var t5Weights = new RandomWeights(seed: 0, keepWeights, storage);
+                    return TextEncoderWorkload.T5(backend, T5Encoder.Load(t5Weights, t5, backend), t5Weights, shape.Batch, shape.TextTokensGiven ? shape.TextTokens : null);
             }
         }
         var source = model.Open(parsed);
@@ -182,6 +194,29 @@ public static class BenchCommand
             return new LuminaWorkload(backend, LuminaNextTransformer.Load(transformer, backend), null, inputsPath, shape);
         }
         return new Sd3Workload(backend, Sd3Transformer.Load(transformer, backend), null, inputsPath, shape);
+    }
+
+    /// <summary>
+    /// Before a text encoder preset's random weights are generated: no sampling flags (an encoder does not sample), and
+    /// the weights must fit in host memory (T5-XXL in f32 is 19 GB).
+    /// </summary>
+    static void RequireTextEncoderFits(ParseResult parsed, RasFlags ras, Option<int?> steps, string model, DType storage)
+    {
+        if (parsed.GetValue(steps) != null || HasRasFlags(parsed, ras))
+            throw new UsageException($"--steps and the RAS flags time a sampling run; {model} is a text encoder, which runs one forward per prompt");
+        long parameters = ModelPresets.Get(model) switch
+        {
+            ClipTextConfig clip => ClipTextModel.ParameterCount(clip),
+            T5EncoderConfig t5 => T5Encoder.ParameterCount(t5),
+            _ => 0,
+        };
+        MemoryBudget.Require($"bench {model} with {storage.ToSafetensorsName()} weights", [("weights", parameters * storage.ElementSize())],
+            MemoryBudget.AvailableHostBytes(), "host memory");
+    }
+
+    static void RequireNoInputs(string? inputsPath, string model)
+    {
+        if (inputsPath != null) throw new UsageException($"--inputs: {model} is a text encoder; it runs on random token ids (--batch, --text-len)");
     }
 
     static Dictionary<string, double> OpMilliseconds(ProfilingBackend backend) => new()
