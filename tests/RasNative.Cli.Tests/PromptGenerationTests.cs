@@ -6,13 +6,14 @@ namespace RasNative.Cli.Tests;
 
 /// <summary>
 /// generate --prompt end to end against diffusers' StableDiffusion3Pipeline (fixtures/sd3-pipeline): token ids exact,
-/// embeddings within 3e-5 + 1e-5·|ref|, final latents within the free-running bound 1e-4 + 1e-5·|ref|, deterministic;
+/// embeddings within 3e-5 + 1e-5·|ref|, final latents within the free-running bound 1e-4 + 1e-5·|ref| and their decode
+/// within 1e-4, deterministic;
 /// from the pipeline folder and from the all-in-one single file with the folder's tokenizers; the PNG (decoded by the
 /// folder's VAE or the file's first_stage_model) equals the pipeline's image except ±1 near a rounding boundary.
 /// </summary>
 public class PromptGenerationTests
 {
-    const double EmbedAtol = 3e-5, EmbedRtol = 1e-5, LatentAtol = 1e-4, LatentRtol = 1e-5;
+    const double EmbedAtol = 3e-5, EmbedRtol = 1e-5, LatentAtol = 1e-4, LatentRtol = 1e-5, DecodedAtol = 1e-4;
 
     static readonly string[] Ids =
     [
@@ -60,6 +61,14 @@ public class PromptGenerationTests
         Assert.Equal(run.Prompt, output.Metadata["prompt"]);
         Assert.Equal(run.Seed.ToString(), output.Metadata["seed"]);
         Assert.Equal("off", output.Metadata["ras"]);
+
+        // The free-running pipeline's decode: generate's latents through decode, within the README's 1e-4.
+        string[] vae = model == "folder" ? ["--model", PipelineCase.Pipeline]
+            : ["--model", FixturePaths.Get("sd3-single-file", "sd3-pipeline-tiny_incl_clips_t5xxlfp32.safetensors"), "--vae", PipelineCase.Pipeline];
+        (code, _, err) = CliHarness.Run(["decode", .. vae, "--latents", temp.File("out.safetensors"), "--output", temp.File("decoded.safetensors")]);
+        Assert.True(code == 0, err);
+        using var decoded = SafetensorsFile.Open(temp.File("decoded.safetensors"));
+        Closeness.AssertClose(expected.ReadFloat32("decoded"), decoded.ReadFloat32("sample"), DecodedAtol, 0, $"{caseName} ({model}) decoded");
     }
 
     [Theory]
