@@ -1,4 +1,5 @@
 using RasNative.Loaders;
+using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
 namespace RasNative.Cuda;
@@ -24,7 +25,7 @@ public sealed partial class CudaBackend
     {
         using var _ = Op("embedding");
         var t = table as CudaEmbeddingTable ?? throw new ArgumentException("embedding table was not uploaded by a CUDA backend");
-        Require(y.Dim(-1) == t.Width && y.Rows == ids.Count, $"embedding [{t.Rows}, {t.Width}] of {ids.Count} ids into {y}");
+        OpChecks.Embedding(t, ids, y);
         int format = t.Storage == DType.ToDType() ? -1 : WidenFormat(t.Storage);
         Launch("embedding_rows", y.Length, t.Table, Ptr(y), Ptr(ids), y.Length, t.Width, t.Rows, format, t.Scale);
     }
