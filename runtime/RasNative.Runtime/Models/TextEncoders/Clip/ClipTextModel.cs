@@ -55,14 +55,6 @@ public sealed class ClipTextModel
         return new ClipTextModel(backend, config, ClipTextWeights.Bind(binder, config, projection), name) { WeightBytes = binder.BytesHeld };
     }
 
-    /// <summary>Parameters of a CLIPTextModelWithProjection of <paramref name="config"/> (memory checks before random weights are generated).</summary>
-    public static long ParameterCount(ClipTextConfig config)
-    {
-        long d = config.HiddenSize, i = config.IntermediateSize;
-        long layer = 4 * (d * d + d) + 4 * d + (d * i + i) + (i * d + d);
-        return (config.VocabSize + config.MaxPositionEmbeddings) * d + config.NumHiddenLayers * layer + 2 * d + config.ProjectionDim * d;
-    }
-
     /// <summary>
     /// Elements of the activation buffers a forward of <paramref name="batch"/> × <paramref name="tokens"/> allocates,
     /// sized by the code that allocates them.

@@ -50,14 +50,6 @@ public sealed class T5Encoder
         return new T5Encoder(backend, config, T5EncoderWeights.Bind(binder, config)) { WeightBytes = binder.BytesHeld };
     }
 
-    /// <summary>Parameters of a T5EncoderModel of <paramref name="config"/>, the tied embedding once (memory checks before random weights are generated).</summary>
-    public static long ParameterCount(T5EncoderConfig config)
-    {
-        long d = config.DModel, inner = config.InnerDim, ff = config.DFf;
-        long block = 4 * d * inner + 2 * d + 3 * d * ff;
-        return config.VocabSize * d + (long)config.RelativeAttentionNumBuckets * config.NumHeads + config.NumLayers * block + d;
-    }
-
     /// <summary>Elements of the activation buffers a forward of <paramref name="batch"/> × <paramref name="tokens"/> allocates.</summary>
     public static long ActivationElements(T5EncoderConfig config, int batch, int tokens)
     {
