@@ -1,4 +1,3 @@
-using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tests.Backends;
 using Xunit;
 
@@ -11,13 +10,11 @@ namespace RasNative.Cuda.Tests.Backend;
 /// </summary>
 public sealed class CudaOpShapeTests
 {
-    public static TheoryData<string> Names => [.. OpShapeCases.All.Select(c => c.Name)];
-
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(OpShapeCases.Names), MemberType = typeof(OpShapeCases))]
     public void BadShapeThrowsBeforeAnyDeviceWork(string name)
     {
-        var @case = OpShapeCases.All.Single(c => c.Name == name);
+        var @case = OpShapeCases.Named(name);
         using var backend = GpuRequirement.CreateBackend(CudaDType.F32);
         var tensors = new DeviceGuardedTensors(backend);
         var call = @case.Build(backend, tensors);
@@ -35,13 +32,7 @@ public sealed class CudaOpShapeTests
     public void InPlaceCallsAreAllowed()
     {
         using var backend = GpuRequirement.CreateBackend(CudaDType.F32);
-        var t = new DeviceGuardedTensors(backend);
-        var x = t.Tensor(2, 5, 6);
-        backend.Multiply(x, t.Tensor(2, 5, 6), x);
-        backend.Tanh(x, x);
-        backend.RmsNormModulate(x, t.Tensor(6), null, x, 1e-5f);
-        backend.LayerNorm(x, t.Tensor(6), t.Tensor(6), x, 1e-5f);
-        backend.GatedResidual(x, x, new Modulation(t.Tensor(2, 12), 1));
+        var x = OpShapeCases.InPlaceCalls(backend, new DeviceGuardedTensors(backend));
         var values = new float[x.Length];
         backend.Download(x, values);
         Assert.All(values, v => Assert.True(float.IsFinite(v)));

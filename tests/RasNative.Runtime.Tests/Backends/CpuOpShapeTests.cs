@@ -1,4 +1,3 @@
-using RasNative.Runtime.Backends;
 using RasNative.Runtime.Cpu;
 using Xunit;
 
@@ -10,13 +9,11 @@ namespace RasNative.Runtime.Tests.Backends;
 /// </summary>
 public sealed class CpuOpShapeTests
 {
-    public static TheoryData<string> Names => [.. OpShapeCases.All.Select(c => c.Name)];
-
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(OpShapeCases.Names), MemberType = typeof(OpShapeCases))]
     public void BadShapeThrowsAndWritesNothing(string name)
     {
-        var @case = OpShapeCases.All.Single(c => c.Name == name);
+        var @case = OpShapeCases.Named(name);
         using var backend = new CpuBackend();
         var tensors = new GuardedTensors();
         var call = @case.Build(backend, tensors);
@@ -41,13 +38,7 @@ public sealed class CpuOpShapeTests
     public void InPlaceCallsAreAllowed()
     {
         using var backend = new CpuBackend();
-        var t = new GuardedTensors();
-        var x = t.Tensor(2, 5, 6);
-        backend.Multiply(x, t.Tensor(2, 5, 6), x);
-        backend.Tanh(x, x);
-        backend.RmsNormModulate(x, t.Tensor(6), null, x, 1e-5f);
-        backend.LayerNorm(x, t.Tensor(6), t.Tensor(6), x, 1e-5f);
-        backend.GatedResidual(x, x, new Modulation(t.Tensor(2, 12), 1));
+        var x = OpShapeCases.InPlaceCalls(backend, new GuardedTensors());
         Assert.All(x.Span().ToArray(), v => Assert.True(float.IsFinite(v)));
     }
 }

@@ -1,6 +1,7 @@
 using RasNative.Loaders;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
+using Xunit;
 
 namespace RasNative.Runtime.Tests.Backends;
 
@@ -15,6 +16,22 @@ public static class OpShapeCases
     public sealed record Case(string Name, string Message, Func<IBackend, IGuardedTensors, Action> Build)
     {
         public override string ToString() => Name;
+    }
+
+    public static TheoryData<string> Names => [.. All.Select(c => c.Name)];
+
+    public static Case Named(string name) => All.Single(c => c.Name == name);
+
+    /// <summary>The in-place forms the models use, which the checks must allow (the output is the input itself); returns x.</summary>
+    public static Tensor InPlaceCalls(IBackend backend, IGuardedTensors t)
+    {
+        var x = t.Tensor(2, 5, 6);
+        backend.Multiply(x, t.Tensor(2, 5, 6), x);
+        backend.Tanh(x, x);
+        backend.RmsNormModulate(x, t.Tensor(6), null, x, 1e-5f);
+        backend.LayerNorm(x, t.Tensor(6), t.Tensor(6), x, 1e-5f);
+        backend.GatedResidual(x, x, new Modulation(t.Tensor(2, 12), 1));
+        return x;
     }
 
     public static readonly Case[] All =
