@@ -32,7 +32,7 @@ public class DecodeCommandTests
         using var expected = SafetensorsFile.Open(caseFile);
         using var output = SafetensorsFile.Open(temp.File("out.safetensors"));
         Assert.Equal(expected.Info("sample").Shape, output.Info("sample").Shape);
-        Closeness.AssertClose(expected.ReadFloat32("sample"), output.ReadFloat32("sample"), 1e-5, 1e-5, $"{caseName} sample");
+        Closeness.AssertClose(expected.ReadFloat32("sample"), output.ReadFloat32("sample"), FixtureBounds.Vae, $"{caseName} sample");
     }
 
     [Fact]

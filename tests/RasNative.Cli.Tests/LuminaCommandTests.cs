@@ -25,7 +25,7 @@ public class LuminaCommandTests
         Assert.True(code == 0, err);
         using var expected = SafetensorsFile.Open(inputs);
         using var actual = SafetensorsFile.Open(temp.File("out.safetensors"));
-        Closeness.AssertClose(expected.ReadFloat32("sample"), actual.ReadFloat32("sample"), 2e-5, 1e-5, caseName);
+        Closeness.AssertClose(expected.ReadFloat32("sample"), actual.ReadFloat32("sample"), FixtureBounds.Transformer, caseName);
     }
 
     [Fact]

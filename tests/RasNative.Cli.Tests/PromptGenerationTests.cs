@@ -12,7 +12,8 @@ namespace RasNative.Cli.Tests;
 /// </summary>
 public class PromptGenerationTests
 {
-    const double EmbedAtol = 3e-5, EmbedRtol = 1e-5, LatentAtol = 1e-4, LatentRtol = 1e-5;
+    static readonly double EmbedAtol = FixtureBounds.T5.Atol, EmbedRtol = FixtureBounds.T5.Rtol,
+        LatentAtol = FixtureBounds.PipelineLatents.Atol, LatentRtol = FixtureBounds.PipelineLatents.Rtol;
 
     static readonly string[] Ids =
     [
