@@ -10,8 +10,7 @@ public sealed partial class CudaBackend
     public EmbeddingTable UploadEmbedding(StoredTensor table, int rows, int width)
     {
         using var _ = Op("upload_embedding");
-        Require(table.Format.IsWeightFormat(), $"embedding table is {table.Format}; tables are stored as F32, F16, BF16, F8_E4M3 or F8_E5M2");
-        Require(rows > 0 && width > 0 && table.ElementCount == (long)rows * width, $"embedding table {table.ShapeText} for [{rows}, {width}]");
+        OpChecks.EmbeddingTable(table, rows, width);
         var held = HeldFormat(table.Format);
         ulong pointer = held == table.Format
             ? UploadBytes(table.Bytes)

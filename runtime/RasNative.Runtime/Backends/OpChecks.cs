@@ -1,3 +1,4 @@
+using RasNative.Loaders;
 using RasNative.Runtime.Tensors;
 using static RasNative.Runtime.Backends.ShapeRules;
 
@@ -24,6 +25,30 @@ public static class OpChecks
     public static void IndexWrite(int ids, IndexList buffer)
     {
         if (ids > buffer.Capacity) throw new ArgumentException($"write indices: {ids} ids into an index buffer of {buffer.Capacity}");
+    }
+
+    /// <summary>A Linear's weight as stored ([out, in] in a weight format) and its bias (out values, or none), before any upload.</summary>
+    public static void LinearWeight(StoredTensor weight, int biasLength, int outFeatures, int inFeatures)
+    {
+        Positive("upload linear", "out features", outFeatures);
+        Positive("upload linear", "in features", inFeatures);
+        if (!weight.Format.IsWeightFormat())
+            throw new ArgumentException($"weight is {weight.Format}; a Linear is stored as F32, F16, BF16, F8_E4M3 or F8_E5M2", nameof(weight));
+        if (weight.ElementCount != (long)outFeatures * inFeatures)
+            throw new ArgumentException($"weight {weight.ShapeText} has {weight.ElementCount} values, expected {outFeatures}×{inFeatures}", nameof(weight));
+        if (biasLength != 0 && biasLength != outFeatures)
+            throw new ArgumentException($"bias has {biasLength} values, expected {outFeatures} or none", "bias");
+    }
+
+    /// <summary>An embedding table as stored ([rows, width] in a weight format), before any upload.</summary>
+    public static void EmbeddingTable(StoredTensor table, int rows, int width)
+    {
+        Positive("upload embedding", "rows", rows);
+        Positive("upload embedding", "width", width);
+        if (!table.Format.IsWeightFormat())
+            throw new ArgumentException($"embedding table is {table.Format}; tables are stored as F32, F16, BF16, F8_E4M3 or F8_E5M2", nameof(table));
+        if (table.ElementCount != (long)rows * width)
+            throw new ArgumentException($"embedding table {table.ShapeText} for [{rows}, {width}]", nameof(table));
     }
 
     public static void Linear(Tensor x, LinearWeight weight, Tensor y)

@@ -156,6 +156,14 @@ public static class OpShapeCases
         new("attention position bias with too few buckets", "attention: position bias table [6, 2] with 10 bucket ids, expected [buckets, 2] and 5 + 7 − 1 ids",
             (b, t) => { var args = Args(t) with { PositionBias = new RelativePositionBias(t.Tensor(6, 2), b.UploadIndices([0, 1, 2, 3, 4, 5, 5, 4, 3, 2])) }; return () => b.Attention(args); }),
 
+        // ---- uploads: a stored weight of another size than the shape it is bound to ----
+        new("linear weight of another size", "weight [6, 5] has 30 values, expected 6×6",
+            (b, t) => () => b.UploadLinear(StoredTensor.F32(new float[30], 6, 5), [], 6, 6)),
+        new("linear bias of another length", "bias has 5 values, expected 6 or none",
+            (b, t) => () => b.UploadLinear(StoredTensor.F32(new float[36], 6, 6), new float[5], 6, 6)),
+        new("embedding table of another size", "embedding table [3, 2] for [2, 2]",
+            (b, t) => () => b.UploadEmbedding(StoredTensor.F32(new float[6], 3, 2), 2, 2)),
+
         // ---- index lists refilled in place: the ids an op reads are the last ones written ----
         new("gather rows id past the source after a refill", "row gather: row id 9 outside [0, 9)",
             (b, t) => { var src = t.Tensor(2, 9, 19); var dst = t.Tensor(2, 2, 19); var buffer = b.AllocateIndices(4); var stale = b.WriteIndices([1, 2], buffer); b.WriteIndices([9, 0, 0], buffer); return () => b.GatherRows(src, stale, dst); }),
