@@ -5,6 +5,9 @@ namespace RasNative.Tests;
 /// <summary>Elementwise |actual − expected| ≤ atol + rtol·|expected|, failing with the worst offender's index and values.</summary>
 public static class Closeness
 {
+    public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, Bound bound, string what) =>
+        AssertClose(expected, actual, bound.Atol, bound.Rtol, what);
+
     public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, double atol, double rtol, string what)
     {
         Assert.True(expected.Length == actual.Length, $"{what}: {actual.Length} values, expected {expected.Length}");

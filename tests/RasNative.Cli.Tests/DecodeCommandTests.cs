@@ -32,7 +32,7 @@ public class DecodeCommandTests
         using var expected = SafetensorsFile.Open(caseFile);
         using var output = SafetensorsFile.Open(temp.File("out.safetensors"));
         Assert.Equal(expected.Info("sample").Shape, output.Info("sample").Shape);
-        Closeness.AssertClose(expected.ReadFloat32("sample"), output.ReadFloat32("sample"), 1e-5, 1e-5, $"{caseName} sample");
+        Closeness.AssertClose(expected.ReadFloat32("sample"), output.ReadFloat32("sample"), FixtureBounds.Vae, $"{caseName} sample");
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public class DecodeCommandTests
 
         using var expected = SafetensorsFile.Open(caseFile);
         using var output = SafetensorsFile.Open(temp.File("out.safetensors"));
-        Closeness.AssertClose(expected.ReadFloat32("decoded"), output.ReadFloat32("sample"), 1e-4, 0, $"{caseName} decoded");
+        Closeness.AssertClose(expected.ReadFloat32("decoded"), output.ReadFloat32("sample"), FixtureBounds.PipelineDecoded, $"{caseName} decoded");
         var (pixels, _, _) = PngFile.Pixels(temp.File("out.png"));
         var (reference, _, _) = PngFile.Pixels(FixturePaths.Get("sd3-pipeline", caseName + ".png"));
         Assert.True(PngFile.MaxDifference(reference, pixels) <= 1, $"{caseName}: PNG pixels differ by more than one level");

@@ -20,7 +20,7 @@ public class ForwardCommandTests
         using var expected = SafetensorsFile.Open(inputs);
         using var actual = SafetensorsFile.Open(temp.File("out.safetensors"));
         Assert.Equal(expected.Info("sample").Shape, actual.Info("sample").Shape);
-        Closeness.AssertClose(expected.ReadFloat32("sample"), actual.ReadFloat32("sample"), 2e-5, 1e-5, "sample");
+        Closeness.AssertClose(expected.ReadFloat32("sample"), actual.ReadFloat32("sample"), FixtureBounds.Transformer, "sample");
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public class GenerateCommandTests
         using var expected = SafetensorsFile.Open(Ras($"trace_{run}.safetensors"));
         using var output = SafetensorsFile.Open(temp.File("out.safetensors"));
         using var trace = SafetensorsFile.Open(temp.File("trace.safetensors"));
-        Closeness.AssertClose(expected.ReadFloat32("final_latents"), output.ReadFloat32("latents"), 1e-4, 1e-4, "latents");
+        Closeness.AssertClose(expected.ReadFloat32("final_latents"), output.ReadFloat32("latents"), FixtureBounds.Ras, "latents");
         var expectedActive = expected.Tensors.Where(t => t.Name.StartsWith("active_patches_step")).Select(t => t.Name).ToArray();
         Assert.NotEmpty(expectedActive);
         Assert.Equal(expectedActive, trace.Tensors.Where(t => t.Name.StartsWith("active_patches_step")).Select(t => t.Name));

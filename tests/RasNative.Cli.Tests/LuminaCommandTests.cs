@@ -25,7 +25,7 @@ public class LuminaCommandTests
         Assert.True(code == 0, err);
         using var expected = SafetensorsFile.Open(inputs);
         using var actual = SafetensorsFile.Open(temp.File("out.safetensors"));
-        Closeness.AssertClose(expected.ReadFloat32("sample"), actual.ReadFloat32("sample"), 2e-5, 1e-5, caseName);
+        Closeness.AssertClose(expected.ReadFloat32("sample"), actual.ReadFloat32("sample"), FixtureBounds.Transformer, caseName);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public class LuminaCommandTests
         using var expected = SafetensorsFile.Open(RasLumina($"trace_{run}.safetensors"));
         using var output = SafetensorsFile.Open(temp.File("out.safetensors"));
         using var trace = SafetensorsFile.Open(temp.File("trace.safetensors"));
-        Closeness.AssertClose(expected.ReadFloat32("final_latents"), output.ReadFloat32("latents"), 1e-4, 0, "final latents");
+        Closeness.AssertClose(expected.ReadFloat32("final_latents"), output.ReadFloat32("latents"), FixtureBounds.Ras, "final latents");
         var active = expected.Tensors.Where(t => t.Name.StartsWith("active_patches_step")).Select(t => t.Name).ToArray();
         Assert.Equal(active, trace.Tensors.Where(t => t.Name.StartsWith("active_patches_step")).Select(t => t.Name));
         foreach (var name in active) Assert.Equal(expected.ReadInt64(name), trace.ReadInt64(name));

@@ -13,7 +13,9 @@ namespace RasNative.Cli.Tests;
 /// </summary>
 public class PromptGenerationTests
 {
-    const double EmbedAtol = 3e-5, EmbedRtol = 1e-5, LatentAtol = 1e-4, LatentRtol = 1e-5, DecodedAtol = 1e-4;
+    static readonly double EmbedAtol = FixtureBounds.T5.Atol, EmbedRtol = FixtureBounds.T5.Rtol,
+        LatentAtol = FixtureBounds.PipelineLatents.Atol, LatentRtol = FixtureBounds.PipelineLatents.Rtol,
+        DecodedAtol = FixtureBounds.PipelineDecoded.Atol;
 
     static readonly string[] Ids =
     [

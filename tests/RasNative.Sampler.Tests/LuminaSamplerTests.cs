@@ -13,7 +13,7 @@ namespace RasNative.Sampler.Tests;
 public class LuminaSamplerTests
 {
     // ras-lumina README: transformer outputs and latents within 1e-4 abs for a float32 implementation.
-    const double Atol = 1e-4, Rtol = 0;
+    static readonly double Atol = FixtureBounds.Ras.Atol, Rtol = FixtureBounds.Ras.Rtol;
 
     static readonly JsonElement RunConfig =
         JsonDocument.Parse(File.ReadAllText(FixturePaths.Get("ras-lumina", "config.json"))).RootElement;

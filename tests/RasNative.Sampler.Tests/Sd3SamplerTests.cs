@@ -14,10 +14,10 @@ public class Sd3SamplerTests
 {
     // fixtures/sd3-pipeline README, free-running float32 pipeline: latents within 1e-4 + 1e-5·|ref| (the scheduler
     // fixture's run is one such pipeline; its float32-vs-float64 spread is 1.6e-6).
-    const double PipelineAtol = 1e-4, PipelineRtol = 1e-5;
+    static readonly double PipelineAtol = FixtureBounds.PipelineLatents.Atol, PipelineRtol = FixtureBounds.PipelineLatents.Rtol;
 
     // fixtures/ras README: a float32 implementation should match the latents to about 1e-4 (absolute).
-    const double RasAtol = 1e-4, RasRtol = 0;
+    static readonly double RasAtol = FixtureBounds.Ras.Atol, RasRtol = FixtureBounds.Ras.Rtol;
 
     static Sd3Transformer LoadModel(string path, CpuBackend backend)
     {

@@ -20,6 +20,7 @@ public sealed partial class CudaBackend
     public void Attention(AttentionArgs args)
     {
         using var _ = Op("attention");
+        OpChecks.Attention(args);
         int batch = args.Query1.Dim(0), heads = args.Heads, kvHeads = args.EffectiveKvHeads, d = args.HeadDim;
         Require(heads % kvHeads == 0, $"{heads} heads not a multiple of {kvHeads} kv heads");
         int rep = heads / kvHeads, qWidth = heads * d, kvWidth = kvHeads * d;

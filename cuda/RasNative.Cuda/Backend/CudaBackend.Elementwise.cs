@@ -8,21 +8,21 @@ public sealed partial class CudaBackend
     public void Silu(Tensor x, Tensor y)
     {
         using var _ = Op("silu");
-        Require(x.Length == y.Length, $"silu {x} → {y}");
+        OpChecks.Elementwise("silu", x, y);
         Launch("silu", x.Length, Ptr(x), Ptr(y), x.Length);
     }
 
     public void Add(Tensor a, Tensor b, Tensor y)
     {
         using var _ = Op("add");
-        Require(a.Length == b.Length && a.Length == y.Length, $"add {a} + {b} → {y}");
+        OpChecks.Elementwise("add", a, b, y);
         Launch("add", y.Length, Ptr(a), Ptr(b), Ptr(y), y.Length);
     }
 
     public void Copy(Tensor source, Tensor destination)
     {
         using var _ = Op("copy");
-        Require(source.Length == destination.Length, $"copy {source} → {destination}");
+        OpChecks.Elementwise("copy", source, destination);
         if (source.Length == 0) return;
         calls.CopyDeviceToDevice(Ptr(destination), Ptr(source), (nuint)(source.Length * ElementSize));
     }
@@ -37,7 +37,7 @@ public sealed partial class CudaBackend
     {
         using var _ = Op("layernorm_modulate");
         int dim = x.Dim(-1), batch = scale.Embedding.Dim(0);
-        Require(x.Length == y.Length && x.Rows % batch == 0, $"layernorm_modulate {x} → {y} with {batch} modulation rows");
+        OpChecks.LayerNormModulate(x, scale, shift, y);
         var (scalePtr, scaleStride) = Chunk(scale, dim, batch);
         var (shiftPtr, shiftStride) = shift is { } s ? Chunk(s, dim, batch) : (0UL, 0);
         LaunchRows("layernorm_modulate", x.Rows, Ptr(x), Ptr(y), scalePtr, shiftPtr, (long)x.Rows, dim, x.Rows / batch, scaleStride, shiftStride, eps);
@@ -47,7 +47,7 @@ public sealed partial class CudaBackend
     {
         using var _ = Op("gated_residual");
         int dim = x.Dim(-1), batch = gate.Embedding.Dim(0);
-        Require(x.Length == y.Length && x.Length % batch == 0, $"gated_residual {x} += {y} with {batch} gate rows");
+        OpChecks.GatedResidual(x, y, gate);
         var (gatePtr, gateStride) = Chunk(gate, dim, batch);
         Launch("gated_residual", x.Length, Ptr(x), Ptr(y), gatePtr, x.Length, x.Length / batch, dim, gateStride);
     }
@@ -55,7 +55,7 @@ public sealed partial class CudaBackend
     public void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps)
     {
         using var _ = Op("rmsnorm_heads");
-        Require(headDim > 0 && x.Length % headDim == 0 && weight.Length == headDim, $"rmsnorm_heads {x} with weight {weight}, headDim {headDim}");
+        OpChecks.RmsNormHeads(x, weight, headDim);
         long heads = x.Length / headDim;
         // Warp per head: BlockSize / 32 heads per block.
         Launch("rmsnorm_heads", heads * 32, Ptr(x), Ptr(weight), heads, headDim, eps);

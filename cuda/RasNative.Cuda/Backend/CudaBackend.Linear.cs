@@ -16,7 +16,7 @@ public sealed partial class CudaBackend
         using var _ = Op("linear");
         var w = weight as CudaLinearWeight ?? throw new ArgumentException("weight was not uploaded by a CUDA backend");
         int rows = x.Rows;
-        Require(x.Dim(-1) == w.InFeatures && y.Dim(-1) == w.OutFeatures && y.Rows == rows, $"linear {x} · [{w.OutFeatures}, {w.InFeatures}]ᵀ → {y}");
+        OpChecks.Linear(x, w, y);
         if (rows == 0) return;
         Gemm(w, ComputeWeight(w), Ptr(x), rows, Ptr(y));
         if (w.HasBias || activation != Activation.None)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
 namespace RasNative.Cuda;
@@ -24,7 +25,7 @@ public sealed partial class CudaBackend
     public unsafe void Download(Tensor source, Span<float> destination)
     {
         using var _ = Op("download");
-        Require(destination.Length == source.Length, $"{destination.Length} floats for {source}");
+        OpChecks.HostCopy("download", destination.Length, source);
         var bytes = new byte[source.Length * ElementSize];
         fixed (byte* p = bytes)
         {
@@ -38,7 +39,7 @@ public sealed partial class CudaBackend
     public unsafe void Write(ReadOnlySpan<float> source, Tensor destination)
     {
         using var _ = Op("write");
-        Require(source.Length == destination.Length, $"{source.Length} values for {destination}");
+        OpChecks.HostCopy("write", source.Length, destination);
         if (source.IsEmpty) return;
         var bytes = HostConversions.ToDevice(source, DType);
         fixed (byte* p = bytes) calls.CopyHostToDevice(Ptr(destination), p, (nuint)bytes.Length);
@@ -47,24 +48,28 @@ public sealed partial class CudaBackend
     public IndexList UploadIndices(ReadOnlySpan<int> indices)
     {
         using var _ = Op("upload_indices");
-        return new CudaIndexList(UploadBytes(MemoryMarshal.AsBytes(indices)), indices.Length, indices.Length);
+        return new CudaIndexList(UploadBytes(MemoryMarshal.AsBytes(indices)), indices.ToArray(), indices.Length);
     }
 
     public IndexList AllocateIndices(int capacity)
     {
         using var _ = Op("allocate_indices");
-        return new CudaIndexList(AllocateZeroed((long)capacity * sizeof(int)), 0, capacity);
+        return new CudaIndexList(AllocateZeroed((long)capacity * sizeof(int)), new int[capacity], 0);
     }
 
-    /// <summary>Stream-ordered: kernels queued before still read the previous ids, those after read the new ones.</summary>
+    /// <summary>
+    /// Stream-ordered: kernels queued before still read the previous ids, those after read the new ones; the host copy
+    /// the ops check is updated at the same point of the op order.
+    /// </summary>
     public unsafe IndexList WriteIndices(ReadOnlySpan<int> indices, IndexList buffer)
     {
         using var _ = Op("write_indices");
         var target = buffer as CudaIndexList ?? throw new ArgumentException("index buffer does not belong to the CUDA backend");
-        Require(indices.Length <= target.Capacity, $"{indices.Length} ids into an index buffer of {target.Capacity}");
+        OpChecks.IndexWrite(indices.Length, target);
         if (!indices.IsEmpty)
             fixed (int* p = indices) calls.CopyHostToDevice(target.Pointer, p, (nuint)(indices.Length * sizeof(int)));
-        return new CudaIndexList(target.Pointer, indices.Length, target.Capacity);
+        indices.CopyTo(target.HostIds);
+        return new CudaIndexList(target.Pointer, target.HostIds, indices.Length);
     }
 
     /// <summary>Long-lived memory, zeroed on the stream; rounded up to whole 32-bit words for cuMemsetD32.</summary>

@@ -1,3 +1,4 @@
+using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
 namespace RasNative.Cuda;
@@ -7,21 +8,14 @@ public sealed partial class CudaBackend
     public void GatherRows(Tensor source, IndexList indices, Tensor destination)
     {
         using var _ = Op("gather_rows");
-        var (batch, rows, dim) = RowGeometry(source, destination, indices.Count, "gather_rows");
-        Launch("gather_rows", destination.Length, Ptr(source), Ptr(indices), Ptr(destination), batch, indices.Count, rows, dim);
+        OpChecks.MoveRows("row gather", source, "source", destination, "destination", indices);
+        Launch("gather_rows", destination.Length, Ptr(source), Ptr(indices), Ptr(destination), source.Dim(0), indices.Count, source.Dim(1), source.Dim(2));
     }
 
     public void ScatterRows(Tensor source, IndexList indices, Tensor destination)
     {
         using var _ = Op("scatter_rows");
-        var (batch, rows, dim) = RowGeometry(destination, source, indices.Count, "scatter_rows");
-        Launch("scatter_rows", source.Length, Ptr(source), Ptr(indices), Ptr(destination), batch, indices.Count, rows, dim);
-    }
-
-    /// <summary>Batch, row count and width of the full [B, P, D] tensor, checked against the [B, n, D] one.</summary>
-    static (int Batch, int Rows, int Dim) RowGeometry(Tensor full, Tensor selected, int n, string op)
-    {
-        Require(full.Rank == 3 && selected.Length == (long)full.Dim(0) * n * full.Dim(2), $"{op} between {full} and {selected} with {n} indices");
-        return (full.Dim(0), full.Dim(1), full.Dim(2));
+        OpChecks.MoveRows("row scatter", destination, "destination", source, "source", indices);
+        Launch("scatter_rows", source.Length, Ptr(source), Ptr(indices), Ptr(destination), destination.Dim(0), indices.Count, destination.Dim(1), destination.Dim(2));
     }
 }

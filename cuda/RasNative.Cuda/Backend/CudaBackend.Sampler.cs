@@ -1,3 +1,4 @@
+using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
 namespace RasNative.Cuda;
@@ -7,7 +8,7 @@ public sealed partial class CudaBackend
     public void Guidance(Tensor uncond, Tensor cond, float scale, Tensor y)
     {
         using var _ = Op("guidance");
-        Require(uncond.Length == cond.Length && cond.Length == y.Length, $"guidance {uncond}, {cond} → {y}");
+        OpChecks.Elementwise("guidance", uncond, cond, y);
         Launch("guidance", y.Length, Ptr(uncond), Ptr(cond), scale, Ptr(y), y.Length);
     }
 }

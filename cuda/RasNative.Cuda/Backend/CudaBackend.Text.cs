@@ -1,4 +1,5 @@
 using RasNative.Loaders;
+using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
 namespace RasNative.Cuda;
@@ -9,8 +10,7 @@ public sealed partial class CudaBackend
     public EmbeddingTable UploadEmbedding(StoredTensor table, int rows, int width)
     {
         using var _ = Op("upload_embedding");
-        Require(table.Format.IsWeightFormat(), $"embedding table is {table.Format}; tables are stored as F32, F16, BF16, F8_E4M3 or F8_E5M2");
-        Require(rows > 0 && width > 0 && table.ElementCount == (long)rows * width, $"embedding table {table.ShapeText} for [{rows}, {width}]");
+        OpChecks.EmbeddingTable(table, rows, width);
         var held = HeldFormat(table.Format);
         ulong pointer = held == table.Format
             ? UploadBytes(table.Bytes)
@@ -24,7 +24,7 @@ public sealed partial class CudaBackend
     {
         using var _ = Op("embedding");
         var t = table as CudaEmbeddingTable ?? throw new ArgumentException("embedding table was not uploaded by a CUDA backend");
-        Require(y.Dim(-1) == t.Width && y.Rows == ids.Count, $"embedding [{t.Rows}, {t.Width}] of {ids.Count} ids into {y}");
+        OpChecks.Embedding(t, ids, y);
         int format = t.Storage == DType.ToDType() ? -1 : WidenFormat(t.Storage);
         Launch("embedding_rows", y.Length, t.Table, Ptr(y), Ptr(ids), y.Length, t.Width, t.Rows, format, t.Scale);
     }

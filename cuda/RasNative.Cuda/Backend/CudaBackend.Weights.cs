@@ -1,4 +1,5 @@
 using RasNative.Loaders;
+using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
 namespace RasNative.Cuda;
@@ -19,10 +20,7 @@ public sealed partial class CudaBackend
     public LinearWeight UploadLinear(StoredTensor weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
     {
         using var _ = Op("upload_linear");
-        Require(weight.Format.IsWeightFormat(), $"weight is {weight.Format}; a Linear is stored as F32, F16, BF16, F8_E4M3 or F8_E5M2");
-        Require(outFeatures > 0 && inFeatures > 0 && weight.ElementCount == (long)outFeatures * inFeatures,
-            $"weight {weight.ShapeText} for [{outFeatures}, {inFeatures}]");
-        Require(bias.IsEmpty || bias.Length == outFeatures, $"bias has {bias.Length} values for {outFeatures} outputs");
+        OpChecks.LinearWeight(weight, bias.Length, outFeatures, inFeatures);
         var held = HeldFormat(weight.Format);
         ulong w = held == weight.Format
             ? UploadBytes(weight.Bytes)

@@ -135,8 +135,7 @@ public interface IBackend : ITensorAllocator, IDisposable
     // ---- text encoders ------------------------------------------------------------------------------
     /// <summary>
     /// Token embedding lookup: row r of y [.., width] (as many rows as ids) = table[ids[r], :], widened exactly from
-    /// the table's storage. Ids must lie in [0, table.Rows): the models check them on the host before uploading;
-    /// the CPU backend throws on one outside, the CUDA kernel writes NaN rows for it.
+    /// the table's storage. Every backend refuses an id outside [0, table.Rows) before any work (see <see cref="OpChecks"/>).
     /// </summary>
     void Embedding(EmbeddingTable table, IndexList ids, Tensor y);
 

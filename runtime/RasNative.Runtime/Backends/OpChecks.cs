@@ -1,3 +1,4 @@
+using RasNative.Loaders;
 using RasNative.Runtime.Tensors;
 using static RasNative.Runtime.Backends.ShapeRules;
 
@@ -8,11 +9,48 @@ namespace RasNative.Runtime.Backends;
 /// it touches any memory, so a call whose shapes disagree throws one <see cref="ArgumentException"/> naming the op
 /// and argument and writes nothing. Every extent a kernel derives from the shapes (rows × width, heads × head dim,
 /// batch strides, chunk offsets) is thereby inside the views it is given; an output never overlaps an input unless
-/// the op is elementwise and the output is that very input. Index lists are checked against their bounds by the
-/// backend that holds them (their values live there).
+/// the op is elementwise and the output is that very input; and every id of an index list lies inside the rows or
+/// patches it selects (from the host's copy of the ids, see <see cref="IndexList"/>), so no kernel reads an id outside.
 /// </summary>
 public static class OpChecks
 {
+    /// <summary>A copy between host memory and a tensor (<see cref="IBackend.Write"/>, <see cref="IBackend.Download"/>): exactly the tensor's values.</summary>
+    public static void HostCopy(string op, int hostValues, Tensor tensor)
+    {
+        if (hostValues != tensor.Length)
+            throw new ArgumentException($"{op}: {hostValues} host values for {Text(tensor)}, which holds {tensor.Length}");
+    }
+
+    /// <summary>A refill of an index buffer (<see cref="IBackend.WriteIndices"/>): no more ids than it holds.</summary>
+    public static void IndexWrite(int ids, IndexList buffer)
+    {
+        if (ids > buffer.Capacity) throw new ArgumentException($"write indices: {ids} ids into an index buffer of {buffer.Capacity}");
+    }
+
+    /// <summary>A Linear's weight as stored ([out, in] in a weight format) and its bias (out values, or none), before any upload.</summary>
+    public static void LinearWeight(StoredTensor weight, int biasLength, int outFeatures, int inFeatures)
+    {
+        Positive("upload linear", "out features", outFeatures);
+        Positive("upload linear", "in features", inFeatures);
+        if (!weight.Format.IsWeightFormat())
+            throw new ArgumentException($"weight is {weight.Format}; a Linear is stored as F32, F16, BF16, F8_E4M3 or F8_E5M2", nameof(weight));
+        if (weight.ElementCount != (long)outFeatures * inFeatures)
+            throw new ArgumentException($"weight {weight.ShapeText} has {weight.ElementCount} values, expected {outFeatures}×{inFeatures}", nameof(weight));
+        if (biasLength != 0 && biasLength != outFeatures)
+            throw new ArgumentException($"bias has {biasLength} values, expected {outFeatures} or none", "bias");
+    }
+
+    /// <summary>An embedding table as stored ([rows, width] in a weight format), before any upload.</summary>
+    public static void EmbeddingTable(StoredTensor table, int rows, int width)
+    {
+        Positive("upload embedding", "rows", rows);
+        Positive("upload embedding", "width", width);
+        if (!table.Format.IsWeightFormat())
+            throw new ArgumentException($"embedding table is {table.Format}; tables are stored as F32, F16, BF16, F8_E4M3 or F8_E5M2", nameof(table));
+        if (table.ElementCount != (long)rows * width)
+            throw new ArgumentException($"embedding table {table.ShapeText} for [{rows}, {width}]", nameof(table));
+    }
+
     public static void Linear(Tensor x, LinearWeight weight, Tensor y)
     {
         const string op = "linear";
@@ -40,8 +78,14 @@ public static class OpChecks
         Segment(a.Key1, "key1", batch, kvWidth, a.Value1, "value1");
         if (a.Query2 != null) Segment(a.Query2, "query2", batch, queryWidth, a.Output2!, "output2");
         if (a.Key2 != null) Segment(a.Key2, "key2", batch, kvWidth, a.Value2!, "value2");
-        int keys = a.Key1.Dim(1) + (a.Key2?.Dim(1) ?? 0);
+        int queries = a.Query1.Dim(1) + (a.Query2?.Dim(1) ?? 0), keys = a.Key1.Dim(1) + (a.Key2?.Dim(1) ?? 0);
         if (a.KeyMask != null) Shape(op, "key mask", a.KeyMask, batch, keys);
+        if (a.PositionBias is { } bias)
+        {
+            if (bias.Table.Rank != 2 || bias.Table.Dim(1) != a.Heads || bias.Buckets.Count != queries + keys - 1)
+                throw new ArgumentException($"{op}: position bias table {Text(bias.Table)} with {bias.Buckets.Count} bucket ids, expected [buckets, {a.Heads}] and {queries} + {keys} − 1 ids");
+            bias.Buckets.IdsBelow(bias.Table.Dim(0), op, "position bias bucket id");
+        }
 
         ApartFromInputs(a.Output1, "output1");
         if (a.Output2 != null)
@@ -67,6 +111,7 @@ public static class OpChecks
             Disjoint(op, name, output, "value1", a.Value1);
             Disjoint(op, name, output, "value2", a.Value2);
             Disjoint(op, name, output, "key mask", a.KeyMask);
+            Disjoint(op, name, output, "position bias table", a.PositionBias?.Table);
         }
     }
 
@@ -114,25 +159,23 @@ public static class OpChecks
             throw new ArgumentException($"{op}: {timesteps} timesteps into {Text(y)}, expected [{timesteps}, an even dim]");
     }
 
-    /// <summary>Returns the number of patches written (the list's count, or the whole grid).</summary>
-    public static int Patchify(Tensor latent, int patchSize, IndexList? patches, Tensor y)
+    public static void Patchify(Tensor latent, int patchSize, IndexList? patches, Tensor y)
     {
         const string op = "patchify";
         int grid = Grid(op, "latent", latent, patchSize);
         int count = patches?.Count ?? grid;
         Shape(op, "output", y, latent.Dim(0), count, latent.Dim(1) * patchSize * patchSize);
         Disjoint(op, "output", y, "latent", latent);
-        return grid;
+        patches?.IdsBelow(grid, op, "patch id");
     }
 
-    /// <summary>Returns the number of patches of the grid.</summary>
-    public static int Unpatchify(Tensor tokens, int patchSize, IndexList? patches, Tensor y)
+    public static void Unpatchify(Tensor tokens, int patchSize, IndexList? patches, Tensor y)
     {
         const string op = "unpatchify";
         int grid = Grid(op, "output", y, patchSize);
         Shape(op, "tokens", tokens, y.Dim(0), patches?.Count ?? grid, patchSize * patchSize * y.Dim(1));
         Disjoint(op, "output", y, "tokens", tokens);
-        return grid;
+        patches?.IdsBelow(grid, op, "patch id");
     }
 
     public static void AddRows(Tensor x, Tensor table, IndexList rows)
@@ -143,6 +186,7 @@ public static class OpChecks
         if (table.Dim(1) != x.Dim(-1) || rows.Count != x.Dim(-2))
             throw new ArgumentException($"{op}: {Text(x)} with table {Text(table)} and {rows.Count} row ids (expected a table [R, {x.Dim(-1)}] and {x.Dim(-2)} ids)");
         Disjoint(op, "input", x, "table", table);
+        rows.IdsBelow(table.Dim(0), op, "row id");
     }
 
     /// <summary>Gather and scatter: full [B, P, D] ↔ compact [B, n, D] with n ids.</summary>
@@ -151,6 +195,16 @@ public static class OpChecks
         Rank(op, fullName, full, 3);
         Shape(op, compactName, compact, full.Dim(0), indices.Count, full.Dim(2));
         Disjoint(op, compactName, compact, fullName, full);
+        indices.IdsBelow(full.Dim(1), op, "row id");
+    }
+
+    public static void Embedding(EmbeddingTable table, IndexList ids, Tensor y)
+    {
+        const string op = "embedding";
+        MinRank(op, "output", y, 1);
+        if (y.Dim(-1) != table.Width || y.Rows != ids.Count)
+            throw new ArgumentException($"{op} [{table.Rows}, {table.Width}]: {ids.Count} ids into {Text(y)}, expected [.., {table.Width}] with one row per id");
+        ids.IdsBelow(table.Rows, op, "token id");
     }
 
     public static void RmsNormModulate(Tensor x, Tensor weight, Modulation? scale, Tensor y)

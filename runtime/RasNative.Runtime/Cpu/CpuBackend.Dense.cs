@@ -26,7 +26,7 @@ public sealed partial class CpuBackend
     {
         OpChecks.Attention(a);
         int batch = a.Query1.Dim(0);
-        fixed (int* buckets = BiasBuckets(a))
+        fixed (int* buckets = a.PositionBias is { } bias ? bias.Buckets.Ids : default)
         {
             var problem = new AttentionProblem
             {
@@ -51,20 +51,6 @@ public sealed partial class CpuBackend
             };
             CpuAttention.Run(in problem);
         }
-    }
-
-    /// <summary>The position bias's bucket ids after checking them and its table against the heads and the sequence lengths; null without a bias.</summary>
-    static int[]? BiasBuckets(AttentionArgs a)
-    {
-        if (a.PositionBias is not { } bias) return null;
-        int queries = a.Query1.Dim(1) + (a.Query2?.Dim(1) ?? 0), keys = a.Key1.Dim(1) + (a.Key2?.Dim(1) ?? 0);
-        int buckets = bias.Table.Rows;
-        if (bias.Table.Rank != 2 || bias.Table.Dim(1) != a.Heads || bias.Buckets.Count != queries + keys - 1)
-            throw new ArgumentException($"position bias: table {bias.Table} for {a.Heads} heads, {bias.Buckets.Count} bucket ids for {queries} queries and {keys} keys");
-        var ids = bias.Buckets.Indices();
-        for (int i = 0; i < bias.Buckets.Count; i++)
-            if ((uint)ids[i] >= (uint)buckets) throw new ArgumentException($"position bias: bucket id {ids[i]} outside [0, {buckets})");
-        return ids;
     }
 
     static unsafe AttentionSegment Segment(Tensor? t) => t is null

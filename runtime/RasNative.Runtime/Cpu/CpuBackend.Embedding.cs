@@ -27,10 +27,10 @@ public sealed partial class CpuBackend
 
     public void Patchify(Tensor latent, int patchSize, IndexList? patches, Tensor y)
     {
-        int grid = OpChecks.Patchify(latent, patchSize, patches, y);
+        OpChecks.Patchify(latent, patchSize, patches, y);
         int batch = latent.Dim(0), channels = latent.Dim(1), height = latent.Dim(2), width = latent.Dim(3);
         int gridW = width / patchSize, p = patchSize, features = channels * p * p, count = y.Dim(1);
-        var ids = patches == null ? default : patches.IdsBelow(grid, "patchify", "patch id");
+        var ids = patches == null ? default : patches.Ids;
         var src = latent.Span();
         var dst = y.Span();
         for (int b = 0; b < batch; b++)
@@ -47,10 +47,10 @@ public sealed partial class CpuBackend
 
     public void Unpatchify(Tensor tokens, int patchSize, IndexList? patches, Tensor y)
     {
-        int grid = OpChecks.Unpatchify(tokens, patchSize, patches, y);
+        OpChecks.Unpatchify(tokens, patchSize, patches, y);
         int batch = y.Dim(0), channels = y.Dim(1), height = y.Dim(2), width = y.Dim(3);
         int gridW = width / patchSize, p = patchSize, features = channels * p * p, count = tokens.Dim(1);
-        var ids = patches == null ? default : patches.IdsBelow(grid, "unpatchify", "patch id");
+        var ids = patches == null ? default : patches.Ids;
         var src = tokens.Span();
         var dst = y.Span();
         for (int b = 0; b < batch; b++)
@@ -69,7 +69,7 @@ public sealed partial class CpuBackend
     {
         OpChecks.AddRows(x, table, rows);
         int width = x.Dim(-1), count = x.Dim(-2);
-        var ids = rows.IdsBelow(table.Dim(0), "add rows", "row id");
+        var ids = rows.Ids;
         var xs = x.Span();
         var tab = table.Span();
         for (int r = 0; r < x.Rows; r++)

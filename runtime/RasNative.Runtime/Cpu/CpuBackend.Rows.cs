@@ -21,7 +21,7 @@ public sealed partial class CpuBackend
     static void MoveRows(Tensor full, Tensor compact, IndexList indices, bool gather)
     {
         int width = full.Dim(2), batch = full.Dim(0), fullRows = full.Dim(1), count = compact.Dim(1);
-        var ids = indices.IdsBelow(fullRows, gather ? "row gather" : "row scatter", "row id");
+        var ids = indices.Ids;
         var f = full.Span();
         var c = compact.Span();
         for (int b = 0; b < batch; b++)

@@ -1,3 +1,4 @@
+using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
 namespace RasNative.Runtime.Cpu;
@@ -8,10 +9,9 @@ public sealed partial class CpuBackend
     public void Embedding(EmbeddingTable table, IndexList ids, Tensor y)
     {
         var t = table as CpuEmbeddingTable ?? throw new ArgumentException("embedding table does not belong to the CPU backend");
+        OpChecks.Embedding(t, ids, y);
         int width = t.Width;
-        if (y.Dim(-1) != width || y.Rows != ids.Count)
-            throw new ArgumentException($"embedding [{t.Rows}, {width}] of {ids.Count} ids into {y}");
-        var rows = ids.Indices();
+        var rows = ids.Ids;
         var dst = y.Span();
         for (int r = 0; r < ids.Count; r++) t.ReadRow(rows[r], dst.Slice(r * width, width));
     }

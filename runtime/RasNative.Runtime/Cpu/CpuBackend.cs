@@ -27,13 +27,13 @@ public sealed partial class CpuBackend : IBackend
 
     public void Download(Tensor source, Span<float> destination)
     {
-        if (destination.Length != source.Length) throw new ArgumentException($"download of {source} into {destination.Length} values");
+        OpChecks.HostCopy("download", destination.Length, source);
         source.Span().CopyTo(destination);
     }
 
     public void Write(ReadOnlySpan<float> source, Tensor destination)
     {
-        if (source.Length != destination.Length) throw new ArgumentException($"write of {source.Length} values into {destination}");
+        OpChecks.HostCopy("write", source.Length, destination);
         source.CopyTo(destination.Span());
     }
 
@@ -43,7 +43,7 @@ public sealed partial class CpuBackend : IBackend
 
     public IndexList WriteIndices(ReadOnlySpan<int> indices, IndexList buffer)
     {
-        if (indices.Length > buffer.Capacity) throw new ArgumentException($"{indices.Length} ids into an index buffer of {buffer.Capacity}");
+        OpChecks.IndexWrite(indices.Length, buffer);
         var storage = buffer.Indices();
         indices.CopyTo(storage);
         return new CpuIndexList(storage, indices.Length);

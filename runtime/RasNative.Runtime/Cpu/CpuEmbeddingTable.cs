@@ -26,12 +26,7 @@ public sealed unsafe class CpuEmbeddingTable : EmbeddingTable, IDisposable
 
     public static CpuEmbeddingTable Create(StoredTensor table, int rows, int width)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(rows, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-        if (!table.Format.IsWeightFormat())
-            throw new ArgumentException($"embedding table is {table.Format}; tables are stored as F32, F16, BF16, F8_E4M3 or F8_E5M2", nameof(table));
-        if (table.ElementCount != (long)rows * width)
-            throw new ArgumentException($"embedding table {table.ShapeText} for [{rows}, {width}]", nameof(table));
+        Backends.OpChecks.EmbeddingTable(table, rows, width);
         var created = new CpuEmbeddingTable(rows, width, table.Format, table.Scale);
         table.Bytes.CopyTo(new Span<byte>((void*)created.memory, table.Bytes.Length));
         return created;

@@ -10,13 +10,14 @@ namespace RasNative.Runtime.Models;
 /// the start of the image K/V cache protocol. <see cref="Elements"/> sizes the same buffers without memory.
 /// </summary>
 internal sealed class ForwardSetup<TArena>(IBackend backend, int?[] cacheSlotWidths, Func<ITensorAllocator, TokenShape, TArena> createArena)
-    where TArena : class, IActivationArena
+    where TArena : class
 {
     readonly IndexBuffer activeIds = new(backend);
-    TArena? arena;
+    readonly GrowingArena<TokenShape, TArena> arena = new(shape => createArena(backend, shape), (shape, capacity) => shape.FitsIn(capacity),
+        (shape, capacity) => shape.Union(capacity));
 
     /// <summary>The arena of the current forward (after <see cref="Begin"/>).</summary>
-    public TArena Arena => arena ?? throw new InvalidOperationException("no forward has begun");
+    public TArena Arena => arena.Current ?? throw new InvalidOperationException("no forward has begun");
 
     public ImageKvCache KvCache { get; } = new(backend, cacheSlotWidths);
 
@@ -33,8 +34,7 @@ internal sealed class ForwardSetup<TArena>(IBackend backend, int?[] cacheSlotWid
                 throw new ArgumentOutOfRangeException(nameof(activePatches), $"patch id {id} outside the {grid.Patches}-patch grid");
 
         var shape = new TokenShape(grid.Batch, activePatches?.Length ?? grid.Patches, textTokens);
-        if (arena == null || !shape.FitsIn(arena.Capacity))
-            arena = createArena(backend, arena == null ? shape : shape.Union(arena.Capacity));
+        arena.For(shape);
         KvCache.Begin(cacheMode, grid.Batch, grid.Patches);
         return (shape.ImageTokens, activePatches == null ? null : activeIds.Write(activePatches));
     }

@@ -1,5 +1,6 @@
 using RasNative.Loaders;
 using RasNative.Runtime.Tests.Models;
+using RasNative.Tests;
 using Xunit;
 
 namespace RasNative.Cuda.Tests.Models;
@@ -25,7 +26,8 @@ public class Sd3CudaFixtureTests
         var transformer = Sd3Fixture.LoadModel(Sd3Fixture.ModelPath(model), backend);
         using var file = SafetensorsFile.Open(Path.Combine(Sd3Fixture.ModelPath(model), caseName + ".safetensors"));
         var sample = Sd3Fixture.Run(transformer, backend, Sd3Fixture.LoadInputs(file, backend));
-        ReferenceBounds.AssertMatches(file.ReadFloat32("sample"), sample, dtype, $"{model}/{caseName} sample ({dtype})");
+        ReferenceBounds.AssertMatches(file.ReadFloat32("sample"), sample, dtype, FixtureBounds.Transformer, $"{model}/{caseName} sample ({dtype})",
+            FixtureBounds.TransformerBf16RelativeL2);
     }
 
     public static TheoryData<string, string> SingleFileCases()
@@ -46,6 +48,6 @@ public class Sd3CudaFixtureTests
         var transformer = Sd3Fixture.LoadSingleFile(model, backend);
         using var file = SafetensorsFile.Open(Path.Combine(Sd3Fixture.ModelPath(model), caseName + ".safetensors"));
         var sample = Sd3Fixture.Run(transformer, backend, Sd3Fixture.LoadInputs(file, backend));
-        ReferenceBounds.AssertMatches(file.ReadFloat32("sample"), sample, CudaDType.F32, $"{model}/{caseName} single-file sample (F32)");
+        ReferenceBounds.AssertMatches(file.ReadFloat32("sample"), sample, CudaDType.F32, FixtureBounds.Transformer, $"{model}/{caseName} single-file sample (F32)");
     }
 }

@@ -1,5 +1,6 @@
 using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Tests.Models.TextEncoders;
+using RasNative.Sampler.Tests.Text;
 using RasNative.Sampler.Text;
 using RasNative.Tests;
 using Xunit;
@@ -30,10 +31,10 @@ public class TextEncoderCudaFixtureTests
         var model = TextEncoderFixture.LoadClip(TextEncoderFixture.Folder(encoder), backend);
         using var file = TextEncoderFixture.Case(encoder, caseName);
         var (recorded, penultimate, textEmbeds) = TextEncoderFixture.RunClip(model, backend, file);
-        ReferenceBounds.AssertMatches(file.ReadFloat32("penultimate_hidden_state"), penultimate, dtype, $"{encoder}/{caseName} penultimate ({dtype})");
-        ReferenceBounds.AssertMatches(file.ReadFloat32("text_embeds"), textEmbeds, dtype, $"{encoder}/{caseName} text_embeds ({dtype})");
+        ReferenceBounds.AssertMatches(file.ReadFloat32("penultimate_hidden_state"), penultimate, dtype, FixtureBounds.Clip, $"{encoder}/{caseName} penultimate ({dtype})");
+        ReferenceBounds.AssertMatches(file.ReadFloat32("text_embeds"), textEmbeds, dtype, FixtureBounds.Clip, $"{encoder}/{caseName} text_embeds ({dtype})");
         foreach (var (name, expected, actual) in TextEncoderFixture.Pairs(recorded, file, "penultimate_hidden_state"))
-            ReferenceBounds.AssertMatches(expected, actual, dtype, $"{encoder}/{caseName} {name} ({dtype})");
+            ReferenceBounds.AssertMatches(expected, actual, dtype, FixtureBounds.Clip, $"{encoder}/{caseName} {name} ({dtype})");
     }
 
     public static TheoryData<string, CudaDType> T5Cases()
@@ -53,9 +54,9 @@ public class TextEncoderCudaFixtureTests
         var model = TextEncoderFixture.LoadT5(TextEncoderFixture.Folder("text_encoder_3"), backend);
         using var file = TextEncoderFixture.Case("text_encoder_3", caseName);
         var (recorded, last) = TextEncoderFixture.RunT5(model, backend, file);
-        ReferenceBounds.AssertMatches(file.ReadFloat32("last_hidden_state"), last, dtype, $"T5 {caseName} last_hidden_state ({dtype})");
+        ReferenceBounds.AssertMatches(file.ReadFloat32("last_hidden_state"), last, dtype, FixtureBounds.T5, $"T5 {caseName} last_hidden_state ({dtype})");
         foreach (var (name, expected, actual) in TextEncoderFixture.Pairs(recorded, file))
-            ReferenceBounds.AssertMatches(expected, actual, dtype, $"T5 {caseName} {name} ({dtype})");
+            ReferenceBounds.AssertMatches(expected, actual, dtype, FixtureBounds.T5, $"T5 {caseName} {name} ({dtype})");
     }
 
     /// <summary>The fp8 all-in-one file's T5, its E4M3 weights kept 8-bit on the device and widened per GEMM / lookup.</summary>
@@ -68,7 +69,7 @@ public class TextEncoderCudaFixtureTests
         var model = Runtime.Models.TextEncoders.T5.T5Encoder.Load(source.Get(PipelineComponent.TextEncoder3), backend);
         using var outputs = Loaders.SafetensorsFile.Open(FixturePaths.Get("sd3-single-file", "sd3-pipeline-tiny_t5xxlfp8_t5_outputs.safetensors"));
         var last = TextEncoderFixture.Download(backend, model.Forward(TextEncoderFixture.Ids(outputs, "case_2.t5_input_ids")));
-        ReferenceBounds.AssertMatches(outputs.ReadFloat32("case_2.t5_last_hidden_state_fp8"), last, CudaDType.F32, "fp8 T5 case_2");
+        ReferenceBounds.AssertMatches(outputs.ReadFloat32("case_2.t5_last_hidden_state_fp8"), last, CudaDType.F32, FixtureBounds.T5, "fp8 T5 case_2");
     }
 
     [Theory]
@@ -83,7 +84,11 @@ public class TextEncoderCudaFixtureTests
             new Sd3Prompts { Prompt = ["a photo of a cat", "an astronaut riding a horse on mars, highly detailed, 4k, trending on artstation"] }, 16, guidance: true);
         var result = new Sd3PromptEncoder(source, () => GpuRequirement.CreateBackend(dtype)).Encode(ids);
         using var expected = Loaders.SafetensorsFile.Open(FixturePaths.Get("text-encoders", "assembly_1.safetensors"));
-        ReferenceBounds.AssertMatches(expected.ReadFloat32("prompt_embeds"), result.PromptEmbeds, dtype, $"assembly_1 prompt_embeds ({dtype})");
-        ReferenceBounds.AssertMatches(expected.ReadFloat32("negative_pooled_prompt_embeds"), result.NegativePooledPromptEmbeds!, dtype, $"assembly_1 negative pooled ({dtype})");
+        // The assembly inherits the encoders' bounds: CLIP rows the CLIP one, T5 rows the T5 one, padding exactly 0.
+        var (clipExpected, clipActual, t5Expected, t5Actual) = PromptEmbedsLayout.Split(expected.ReadFloat32("prompt_embeds"), result.PromptEmbeds, "assembly_1 prompt_embeds");
+        ReferenceBounds.AssertMatches(clipExpected, clipActual, dtype, FixtureBounds.Clip, $"assembly_1 prompt_embeds CLIP rows ({dtype})");
+        ReferenceBounds.AssertMatches(t5Expected, t5Actual, dtype, FixtureBounds.T5, $"assembly_1 prompt_embeds T5 rows ({dtype})");
+        ReferenceBounds.AssertMatches(expected.ReadFloat32("negative_pooled_prompt_embeds"), result.NegativePooledPromptEmbeds!, dtype, FixtureBounds.Clip,
+            $"assembly_1 negative pooled ({dtype})");
     }
 }

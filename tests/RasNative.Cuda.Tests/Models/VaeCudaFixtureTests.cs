@@ -1,5 +1,6 @@
 using RasNative.Runtime.Models.Vae;
 using RasNative.Runtime.Tests.Models;
+using RasNative.Tests;
 using Xunit;
 
 namespace RasNative.Cuda.Tests.Models;
@@ -24,7 +25,7 @@ public class VaeCudaFixtureTests
         var vae = VaeFixture.LoadModel(backend);
         using var file = VaeFixture.OpenCase(caseName);
         var sample = vae.Decode(file.ReadFloat32(input), VaeFixture.Shape(file, input));
-        ReferenceBounds.AssertMatches(file.ReadFloat32(output), sample, dtype, $"{caseName} {output} ({dtype})");
+        ReferenceBounds.AssertMatches(file.ReadFloat32(output), sample, dtype, FixtureBounds.Vae, $"{caseName} {output} ({dtype})");
     }
 
     /// <summary>Tiles decode through the same arena at another size; the CPU decode of the same tiling is the reference.</summary>
@@ -36,6 +37,6 @@ public class VaeCudaFixtureTests
         using var file = VaeFixture.OpenCase("case_2");
         var (latent, shape, tiling) = (file.ReadFloat32("latent"), VaeFixture.Shape(file, "latent"), new VaeTiling(6, 2));
         ReferenceBounds.AssertMatches(VaeFixture.LoadModel(cpu).Decode(latent, shape, tiling), VaeFixture.LoadModel(backend).Decode(latent, shape, tiling),
-            CudaDType.F32, "tiled case_2 (F32)");
+            CudaDType.F32, FixtureBounds.Vae, "tiled case_2 (F32)");
     }
 }

@@ -14,7 +14,7 @@ public sealed class OpHarness(IBackend backend, Func<float, float> quantize)
     const float Sentinel = 12.5f; // exact in fp16 and bf16
 
     readonly Random random = new(20240607);
-    readonly List<(Tensor Whole, long Length, string Name)> outputs = [];
+    readonly List<PlannedOutput> outputs = [];
 
     public IBackend Backend { get; } = backend;
 
@@ -24,15 +24,24 @@ public sealed class OpHarness(IBackend backend, Func<float, float> quantize)
     public Tensor Input(float amplitude, params int[] shape) =>
         Backend.Upload(Random(Tensor.ShapeLength(shape), amplitude), shape);
 
-    /// <summary>A tensor whose values are compared afterwards (pre-filled with random values, so "untouched" is checked too).</summary>
-    public Tensor Output(params int[] shape)
+    /// <summary>A tensor the op writes whole, compared afterwards (pre-filled with random values, so "untouched" is checked too).</summary>
+    public Tensor Output(params int[] shape) => Output(null, shape);
+
+    /// <summary>
+    /// An output the op writes only in part: <paramref name="written"/> says, per flat element index, which elements it
+    /// writes; every other element must still hold its pre-filled value afterwards, bit for bit.
+    /// </summary>
+    public Tensor PartialOutput(Func<long, bool> written, params int[] shape) => Output(written, shape);
+
+    Tensor Output(Func<long, bool>? written, int[] shape)
     {
         long length = Tensor.ShapeLength(shape);
         var data = new float[length + 2 * Guard];
         Array.Fill(data, Sentinel);
-        Random(length, 1f).CopyTo(data, Guard);
+        var prefill = Random(length, 1f);
+        prefill.CopyTo(data, Guard);
         var whole = Backend.Upload(data, data.Length);
-        outputs.Add((whole, length, $"output {outputs.Count} [{string.Join(",", shape)}]"));
+        outputs.Add(new PlannedOutput(whole, prefill, written, $"output {outputs.Count} [{string.Join(",", shape)}]"));
         return whole.Slice(Guard, shape);
     }
 
@@ -43,20 +52,31 @@ public sealed class OpHarness(IBackend backend, Func<float, float> quantize)
 
     public IndexList Indices(params int[] indices) => Backend.UploadIndices(indices);
 
-    /// <summary>All outputs' values (guards excluded), after checking every guard still holds the sentinel.</summary>
-    public float[] Collect()
+    /// <summary>
+    /// Every output after the op: the elements it writes, after checking that every guard still holds the sentinel and
+    /// every element it does not write still holds its pre-filled value.
+    /// </summary>
+    public OutputRegion[] Collect()
     {
-        var result = new List<float>();
-        foreach (var (whole, length, name) in outputs)
+        var result = new List<OutputRegion>();
+        foreach (var (whole, prefill, written, name) in outputs)
         {
             var data = new float[whole.Length];
             Backend.Download(whole, data);
             for (int i = 0; i < data.Length; i++)
-                if ((i < Guard || i >= Guard + length) && data[i] != Sentinel)
+                if ((i < Guard || i >= Guard + prefill.Length) && data[i] != Sentinel)
                     throw new InvalidOperationException($"{Backend.Name}: {name} guard element {i - Guard} overwritten with {data[i]}");
-            result.AddRange(data.AsSpan(Guard, (int)length).ToArray());
+            var values = new List<float>();
+            for (int i = 0; i < prefill.Length; i++)
+            {
+                float value = data[Guard + i];
+                if (written == null || written(i)) values.Add(value);
+                else if (BitConverter.SingleToInt32Bits(value) != BitConverter.SingleToInt32Bits(prefill[i]))
+                    throw new InvalidOperationException($"{Backend.Name}: {name} element {i}, which the op does not write, changed from {prefill[i]} to {value}");
+            }
+            result.Add(new OutputRegion(name, [.. values]));
         }
-        return result.ToArray();
+        return [.. result];
     }
 
     float[] Random(long length, float amplitude)
@@ -65,4 +85,9 @@ public sealed class OpHarness(IBackend backend, Func<float, float> quantize)
         for (long i = 0; i < length; i++) data[i] = quantize(amplitude * (2 * random.NextSingle() - 1));
         return data;
     }
+
+    sealed record PlannedOutput(Tensor Whole, float[] Prefill, Func<long, bool>? Written, string Name);
 }
+
+/// <summary>The elements one output of a case holds after the op, those the op writes, in order.</summary>
+public sealed record OutputRegion(string Name, float[] Values);

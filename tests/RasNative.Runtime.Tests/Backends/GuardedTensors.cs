@@ -5,11 +5,10 @@ using Xunit;
 namespace RasNative.Runtime.Tests.Backends;
 
 /// <summary>
-/// CPU tensors for bad-input tests, each a view in the middle of its own storage with guard regions on both sides;
-/// every element, guards included, holds a random value, so <see cref="AssertUnchanged"/> catches any write at all,
-/// inside a view or past it.
+/// <see cref="IGuardedTensors"/> on the CPU backend: every element, guards included, holds a random value, so
+/// <see cref="AssertUnchanged"/> catches any write at all, inside a view or past it.
 /// </summary>
-internal sealed class GuardedTensors(int seed = 1)
+internal sealed class GuardedTensors(int seed = 1) : IGuardedTensors
 {
     const int Guard = 4096;
 
@@ -24,9 +23,6 @@ internal sealed class GuardedTensors(int seed = 1)
         storages.Add(storage);
         return new Tensor(storage, Guard, shape);
     }
-
-    /// <summary>Another view of <paramref name="of"/>'s storage, <paramref name="elementOffset"/> elements after its start.</summary>
-    public static Tensor Alias(Tensor of, long elementOffset, params int[] shape) => of.Slice(elementOffset, shape);
 
     public float[][] Snapshot() => [.. storages.Select(s => (float[])s.Data.Clone())];
 

@@ -11,7 +11,7 @@ namespace RasNative.Runtime.Tests.Models;
 public class LuminaFixtureTests
 {
     // README: |x − ref| ≤ 2e-5 + 1e-5·|ref| for float32 on these tiny models; observed float32-vs-float64 ≤ 6.7e-7.
-    const double Atol = 2e-5, Rtol = 1e-5;
+    static readonly double Atol = FixtureBounds.Transformer.Atol, Rtol = FixtureBounds.Transformer.Rtol;
 
     // float32 exp differs by an ulp or two between libraries, moving the timestep features (fixture README).
     static readonly HashSet<string> TimestepFeatureNames = ["timestep_proj", "timestep_emb", "temb"];
@@ -45,7 +45,7 @@ public class LuminaFixtureTests
         {
             Assert.True(recorder.Recorded.TryGetValue(info.Name, out var actual), $"the forward recorded no '{info.Name}'");
             Assert.Equal(info.Shape, actual.Shape.Select(d => (long)d).ToArray());
-            double atol = TimestepFeatureNames.Contains(info.Name) ? 1e-4 : Atol;
+            double atol = TimestepFeatureNames.Contains(info.Name) ? FixtureBounds.TimestepFeatures.Atol : Atol;
             Closeness.AssertClose(expected.ReadFloat32(info.Name), actual.Data, atol, Rtol, info.Name);
         }
     }

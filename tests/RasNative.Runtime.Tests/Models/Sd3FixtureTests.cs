@@ -9,7 +9,7 @@ namespace RasNative.Runtime.Tests.Models;
 /// <summary>The CPU forward against diffusers' outputs (fixtures/sd3, README tolerances).</summary>
 public class Sd3FixtureTests
 {
-    const double Atol = 2e-5, Rtol = 1e-5;
+    static readonly double Atol = FixtureBounds.Transformer.Atol, Rtol = FixtureBounds.Transformer.Rtol;
 
     // float32 exp differs by an ulp or two between libraries, moving the timestep features (fixture README).
     static readonly HashSet<string> TimestepFeatureNames = ["timestep_proj", "timestep_emb", "temb"];
@@ -58,7 +58,7 @@ public class Sd3FixtureTests
         {
             Assert.True(recorder.Recorded.TryGetValue(info.Name, out var actual), $"{model}: the forward recorded no '{info.Name}'");
             Assert.Equal(info.Shape, actual.Shape.Select(d => (long)d).ToArray());
-            double atol = TimestepFeatureNames.Contains(info.Name) ? 1e-4 : Atol;
+            double atol = TimestepFeatureNames.Contains(info.Name) ? FixtureBounds.TimestepFeatures.Atol : Atol;
             Closeness.AssertClose(expected.ReadFloat32(info.Name), actual.Data, atol, Rtol, $"{model}/{info.Name}");
         }
     }

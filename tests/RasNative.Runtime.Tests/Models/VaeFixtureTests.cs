@@ -10,7 +10,7 @@ namespace RasNative.Runtime.Tests.Models;
 /// <summary>The CPU decoder and SD3's post-processing against diffusers (fixtures/vae, README tolerances: 1e-5 + 1e-5·|ref|, bytes exact).</summary>
 public class VaeFixtureTests
 {
-    const double Atol = 1e-5, Rtol = 1e-5;
+    static readonly double Atol = FixtureBounds.Vae.Atol, Rtol = FixtureBounds.Vae.Rtol;
 
     [Theory]
     [InlineData("case_1")]

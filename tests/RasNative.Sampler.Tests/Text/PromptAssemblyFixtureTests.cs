@@ -60,25 +60,16 @@ public class PromptAssemblyFixtureTests
         Assert.Equal((2, 93, 96, 40), (result.Batch, result.Tokens, result.Width, result.PooledWidth));
         AssertEmbeds(expected.ReadFloat32("prompt_embeds"), result.PromptEmbeds, caseName + " prompt_embeds");
         AssertEmbeds(expected.ReadFloat32("negative_prompt_embeds"), result.NegativePromptEmbeds!, caseName + " negative_prompt_embeds");
-        Closeness.AssertClose(expected.ReadFloat32("pooled_prompt_embeds"), result.PooledPromptEmbeds, 1e-5, 1e-5, caseName + " pooled");
-        Closeness.AssertClose(expected.ReadFloat32("negative_pooled_prompt_embeds"), result.NegativePooledPromptEmbeds!, 1e-5, 1e-5, caseName + " negative pooled");
+        Closeness.AssertClose(expected.ReadFloat32("pooled_prompt_embeds"), result.PooledPromptEmbeds, FixtureBounds.Clip, caseName + " pooled");
+        Closeness.AssertClose(expected.ReadFloat32("negative_pooled_prompt_embeds"), result.NegativePooledPromptEmbeds!, FixtureBounds.Clip, caseName + " negative pooled");
         if (caseName == "assembly_2") Assert.Contains(ids.Notices, n => n.Encoder == "T5" && n.Side == "prompt" && n.Dropped.Length > 0);
     }
 
-    /// <summary>[B, 77 + 16, 96]: CLIP channels 0…79 of tokens 0…76 (CLIP tolerance), their channels 80…95 exactly 0, then the T5 tokens.</summary>
+    /// <summary>CLIP rows within the CLIP tolerance, T5 rows within the T5 one, padding exactly 0 (see <see cref="PromptEmbedsLayout"/>).</summary>
     static void AssertEmbeds(float[] expected, float[] actual, string what)
     {
-        const int tokens = 93, width = 96, clipTokens = 77, clipWidth = 80;
-        Assert.Equal(expected.Length, actual.Length);
-        var (clipExpected, clipActual, t5Expected, t5Actual) = (new List<float>(), new List<float>(), new List<float>(), new List<float>());
-        for (int i = 0; i < actual.Length; i++)
-        {
-            int token = i / width % tokens, channel = i % width;
-            if (token >= clipTokens) { t5Expected.Add(expected[i]); t5Actual.Add(actual[i]); }
-            else if (channel < clipWidth) { clipExpected.Add(expected[i]); clipActual.Add(actual[i]); }
-            else Assert.True(actual[i] == 0f && expected[i] == 0f, $"{what}: padding channel {channel} of token {token} is {actual[i]}");
-        }
-        Closeness.AssertClose([.. clipExpected], [.. clipActual], 1e-5, 1e-5, what + " CLIP rows");
-        Closeness.AssertClose([.. t5Expected], [.. t5Actual], 3e-5, 1e-5, what + " T5 rows");
+        var (clipExpected, clipActual, t5Expected, t5Actual) = PromptEmbedsLayout.Split(expected, actual, what);
+        Closeness.AssertClose(clipExpected, clipActual, FixtureBounds.Clip, what + " CLIP rows");
+        Closeness.AssertClose(t5Expected, t5Actual, FixtureBounds.T5, what + " T5 rows");
     }
 }

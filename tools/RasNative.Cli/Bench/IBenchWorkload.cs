@@ -3,7 +3,7 @@ using RasNative.Sampler.Ras;
 
 namespace RasNative.Cli.Bench;
 
-/// <summary>One model's bench work: a forward on fixed inputs, and (transformers) a guided sampling run.</summary>
+/// <summary>One model's bench work: a forward on fixed inputs.</summary>
 public interface IBenchWorkload
 {
     /// <summary>Transformer input [B, C, H, W]; [B] for a text encoder (no latent).</summary>
@@ -19,11 +19,15 @@ public interface IBenchWorkload
     /// <summary>Work that compiles every code path <see cref="Forward"/> runs (the JIT warm-up); the forward itself unless that is slow.</summary>
     void WarmUp() => Forward();
 
+    /// <summary>--save: the inputs (and, for random presets, the model folder), for other tools to run the same work.</summary>
+    void Save(string folder);
+}
+
+/// <summary>Bench work of a model with a sampler (the transformers): also a guided sampling run, dense or RAS.</summary>
+public interface ISamplingWorkload : IBenchWorkload
+{
     RasOptions DefaultRas(int steps);
 
     /// <summary>A guided sampling run (batch 2) from the first batch row's latent and text.</summary>
     void Sample(int steps, RasOptions ras, Action<StepReport> onStep);
-
-    /// <summary>--save: the inputs (and, for random presets, the model folder), for other tools to run the same work.</summary>
-    void Save(string folder);
 }

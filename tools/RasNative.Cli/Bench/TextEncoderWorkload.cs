@@ -3,15 +3,14 @@ using RasNative.Runtime.Models;
 using RasNative.Runtime.Models.TextEncoders;
 using RasNative.Runtime.Models.TextEncoders.Clip;
 using RasNative.Runtime.Models.TextEncoders.T5;
-using RasNative.Sampler.Generation;
-using RasNative.Sampler.Ras;
+using RasNative.Loaders;
 
 namespace RasNative.Cli.Bench;
 
 /// <summary>
 /// A text encoder's bench work: one forward of seeded random ids [batch, tokens] — CLIP at its 77 positions (the
 /// penultimate hidden state and text_embeds, as SD3 reads them), T5 at SD3's default max_sequence_length 256 unless
-/// --text-len says otherwise. Text encoders do not sample, so --steps and the RAS flags do not apply.
+/// --text-len says otherwise. Text encoders do not sample (no <see cref="ISamplingWorkload"/>).
 /// </summary>
 public sealed class TextEncoderWorkload : IBenchWorkload
 {
@@ -51,10 +50,6 @@ public sealed class TextEncoderWorkload : IBenchWorkload
 
     public void Forward() => forward();
 
-    public RasOptions DefaultRas(int steps) => throw NoSampling();
-
-    public void Sample(int steps, RasOptions ras, Action<StepReport> onStep) => throw NoSampling();
-
     public void Save(string folder)
     {
         Directory.CreateDirectory(folder);
@@ -63,8 +58,21 @@ public sealed class TextEncoderWorkload : IBenchWorkload
             [Loaders.TensorToWrite.I64("input_ids", [.. ids.Select(id => (long)id)], LatentShape[0], TextTokens)]));
     }
 
-    // BenchCommand refuses sampling flags for text encoders before loading; reaching these is a programming error.
-    static InvalidOperationException NoSampling() => new("a text encoder does not sample");
+    /// <summary>Parameters of a CLIPTextModelWithProjection of <paramref name="config"/> (the memory check before random weights are generated).</summary>
+    public static long ParameterCount(ClipTextConfig config)
+    {
+        long d = config.HiddenSize, i = config.IntermediateSize;
+        long layer = 4 * (d * d + d) + 4 * d + (d * i + i) + (i * d + d);
+        return (config.VocabSize + config.MaxPositionEmbeddings) * d + config.NumHiddenLayers * layer + 2 * d + config.ProjectionDim * d;
+    }
+
+    /// <summary>Parameters of a T5EncoderModel of <paramref name="config"/>, the tied embedding once.</summary>
+    public static long ParameterCount(T5EncoderConfig config)
+    {
+        long d = config.DModel, inner = config.InnerDim, ff = config.DFf;
+        long block = 4 * d * inner + 2 * d + 3 * d * ff;
+        return config.VocabSize * d + (long)config.RelativeAttentionNumBuckets * config.NumHeads + config.NumLayers * block + d;
+    }
 
     static TokenBatch RandomIds(int batch, int tokens, int vocabulary)
     {

@@ -3,8 +3,6 @@ using RasNative.Loaders;
 using RasNative.Loaders.Files;
 using RasNative.Runtime.Models;
 using RasNative.Runtime.Models.Vae;
-using RasNative.Sampler.Generation;
-using RasNative.Sampler.Ras;
 
 namespace RasNative.Cli.Bench;
 
@@ -68,10 +66,6 @@ public sealed class VaeWorkload : IBenchWorkload
         decoder.Decode(warmUpLatents, [1, decoder.Config.LatentChannels, small, small]);
     }
 
-    public RasOptions DefaultRas(int steps) => throw SamplingRefused();
-
-    public void Sample(int steps, RasOptions ras, Action<StepReport> onStep) => throw SamplingRefused();
-
     public void Save(string folder)
     {
         Directory.CreateDirectory(folder);
@@ -80,6 +74,4 @@ public sealed class VaeWorkload : IBenchWorkload
         AtomicFile.Write(Path.Combine(folder, "inputs.safetensors"), stream =>
             SafetensorsWriter.Write(stream, [TensorToWrite.F32("latents", latents, [.. LatentShape.Select(d => (long)d)])]));
     }
-
-    public static UsageException SamplingRefused() => new("--steps and the RAS flags time sampling; a VAE has no sampler");
 }

@@ -57,8 +57,13 @@ public static class BenchCommand
             string? storageName = parsed.GetValue(weightDType);
             if (storageName != null && !ModelPresets.IsPreset(modelArg))
                 throw new UsageException($"--weight-dtype {storageName}: only random:<preset> models take it (a checkpoint's weights keep their own dtype)");
-            if (ModelPresets.IsPreset(modelArg) && ModelPresets.Get(modelArg) is ClipTextConfig or T5EncoderConfig)
-                RequireTextEncoderFits(parsed, ras, steps, modelArg, WeightDTypes[storageName ?? "f32"]);
+            bool timesSampling = parsed.GetValue(steps) != null || HasRasFlags(parsed, ras);
+            if (ModelPresets.IsPreset(modelArg) && SamplerlessKind(ModelPresets.Get(modelArg)) is { } presetKind)
+            {
+                // Refused before a text encoder preset's random weights are generated (T5-XXL holds 4.76 billion).
+                if (timesSampling) throw NoSampler(presetKind);
+                if (presetKind == TextEncoderKind) RequireTextEncoderFits(modelArg, WeightDTypes[storageName ?? "f32"]);
+            }
             var progress = new BenchProgress();
 
             using var backend = new ProfilingBackend(backendOptions.Create(parsed));
@@ -67,7 +72,8 @@ public static class BenchCommand
             var shape = new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)) { TextTokensGiven = parsed.GetResult(textLength) is { Implicit: false } };
             var work = Load(parsed, model, backend, inputsPath: parsed.GetValue(inputs), shape, keepWeights: saveDir != null, storage,
                 vaeBatch: parsed.GetResult(batch) is { Implicit: false } ? batchSize : 1);
-            if (work is VaeWorkload && (parsed.GetValue(steps) != null || HasRasFlags(parsed, ras))) throw VaeWorkload.SamplingRefused();
+            var sampling = work as ISamplingWorkload;
+            if (sampling == null && timesSampling) throw NoSampler(VaeKind);   // a VAE folder: its kind shows once the source is open
             if (saveDir != null) work.Save(saveDir);
 
             JitWarmup.Run(() =>
@@ -102,9 +108,9 @@ public static class BenchCommand
             var opMs = OpMilliseconds(backend);
 
             int? samplerSteps = parsed.GetValue(steps) ?? (HasRasFlags(parsed, ras) ? DefaultSamplerSteps : null);
-            var rasOptions = samplerSteps is { } n ? ras.Build(parsed, n, work.ImageTokens, work.DefaultRas(n)) : null;
-            RasBenchReport? rasReport = rasOptions != null ? CompareSampling(work, backend, rasOptions, samplerSteps!.Value, progress) : null;
-            CounterReport? rasStepCounters = counters != null && rasOptions != null ? CountRasStep(work, counters, rasOptions, samplerSteps!.Value, progress) : null;
+            var rasOptions = samplerSteps is { } n && sampling != null ? ras.Build(parsed, n, work.ImageTokens, sampling.DefaultRas(n)) : null;
+            RasBenchReport? rasReport = rasOptions != null ? CompareSampling(sampling!, backend, rasOptions, samplerSteps!.Value, progress) : null;
+            CounterReport? rasStepCounters = counters != null && rasOptions != null ? CountRasStep(sampling!, counters, rasOptions, samplerSteps!.Value, progress) : null;
 
             var (peak, peakBasis) = MeasurePeak(backend, progress);
             times.Sort();
@@ -191,18 +197,26 @@ public static class BenchCommand
         return new Sd3Workload(backend, Sd3Transformer.Load(transformer, backend), null, inputsPath, shape);
     }
 
-    /// <summary>
-    /// Before a text encoder preset's random weights are generated: no sampling flags (an encoder does not sample), and
-    /// the weights must fit in host memory (T5-XXL in f32 is 19 GB).
-    /// </summary>
-    static void RequireTextEncoderFits(ParseResult parsed, RasFlags ras, Option<int?> steps, string model, DType storage)
+    const string VaeKind = "VAE", TextEncoderKind = "text encoder";
+
+    /// <summary>The kind of a preset model that has no sampler (a VAE, a text encoder); null for a transformer.</summary>
+    static string? SamplerlessKind(object presetConfig) => presetConfig switch
     {
-        if (parsed.GetValue(steps) != null || HasRasFlags(parsed, ras))
-            throw new UsageException($"--steps and the RAS flags time a sampling run; {model} is a text encoder, which runs one forward per prompt");
+        AutoencoderKlConfig => VaeKind,
+        ClipTextConfig or T5EncoderConfig => TextEncoderKind,
+        _ => null,
+    };
+
+    /// <summary>--steps or a RAS flag for a model without a sampler.</summary>
+    static UsageException NoSampler(string kind) => new($"--steps and the RAS flags time a sampling run; a {kind} has no sampler (it runs one forward)");
+
+    /// <summary>A text encoder preset's random weights must fit in host memory before they are generated (T5-XXL in f32 is 19 GB).</summary>
+    static void RequireTextEncoderFits(string model, DType storage)
+    {
         long parameters = ModelPresets.Get(model) switch
         {
-            ClipTextConfig clip => ClipTextModel.ParameterCount(clip),
-            T5EncoderConfig t5 => T5Encoder.ParameterCount(t5),
+            ClipTextConfig clip => TextEncoderWorkload.ParameterCount(clip),
+            T5EncoderConfig t5 => TextEncoderWorkload.ParameterCount(t5),
             _ => 0,
         };
         MemoryBudget.Require($"bench {model} with {storage.ToSafetensorsName()} weights", [("weights", parameters * storage.ElementSize())],
@@ -251,7 +265,7 @@ public static class BenchCommand
             .Any(o => parsed.GetResult(o) != null);
 
     /// <summary>The same sampling run dense and with RAS; RAS bookkeeping = step time not spent in backend ops.</summary>
-    static RasBenchReport CompareSampling(IBenchWorkload work, ProfilingBackend backend, RasOptions rasOptions, int steps, BenchProgress progress)
+    static RasBenchReport CompareSampling(ISamplingWorkload work, ProfilingBackend backend, RasOptions rasOptions, int steps, BenchProgress progress)
     {
         // Both runs go through the op profiler, so they carry the same accounting overhead.
         (List<double> Dense, List<double> Ras, double Total, long Tokens, double OpMs) Run(RasOptions options, string label)
@@ -301,7 +315,7 @@ public static class BenchCommand
     /// both ran the same shapes): an unprofiled sampling run, counters reset after every step. Null when the
     /// schedule has no such step.
     /// </summary>
-    static CounterReport? CountRasStep(IBenchWorkload work, CudaCounters counters, RasOptions options, int steps, BenchProgress progress)
+    static CounterReport? CountRasStep(ISamplingWorkload work, CudaCounters counters, RasOptions options, int steps, BenchProgress progress)
     {
         CounterReport? chosen = null;
         int? previousActive = null;

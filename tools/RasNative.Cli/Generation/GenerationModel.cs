@@ -43,16 +43,33 @@ public abstract class GenerationModel(ModelComponent transformer) : IGenerationM
     public long WeightBytes(int computeBytes) => StageMemory.EstimateWeights(Transformer, computeBytes);
 
     /// <summary>
-    /// The negative twins of two prompt tensors under guidance (diffusers' do_classifier_free_guidance): both
-    /// present and shaped like their positive tensors; null without guidance.
+    /// An embeddings file's conditioning as every family has it: prompt_embeds [1, L, <paramref name="width"/>] (the
+    /// transformer's <paramref name="widthName"/>), a second tensor of shape <paramref name="secondShape"/>(L) (SD3's
+    /// pooled projections, Lumina's attention mask), and under guidance (diffusers' do_classifier_free_guidance) their
+    /// negative_ twins, present and shaped like them. Every error names the tensor.
     /// </summary>
-    protected static (float[] First, float[] Second)? ReadNegatives(InputTensors file, float guidanceScale,
-        (string Name, string Like, int[] Shape) first, (string Name, string Like, int[] Shape) second)
+    protected static PromptTensorsRead ReadPrompt(InputTensors file, float guidanceScale, int width, string widthName, string secondName,
+        Func<int, int[]> secondShape)
     {
-        if (guidanceScale <= 1f) return null;
-        EmbeddingChecks.RequireNegative(file, guidanceScale, first.Name, second.Name);
-        EmbeddingChecks.RequireSameShape(file, first.Name, first.Like, first.Shape);
-        EmbeddingChecks.RequireSameShape(file, second.Name, second.Like, second.Shape);
-        return (file.Read(first.Name, first.Shape.Length), file.Read(second.Name, second.Shape.Length));
+        const string promptName = "prompt_embeds";
+        var prompt = file.Shape(promptName, 3);
+        if (prompt[0] != 1 || prompt[2] != width)
+            throw new UsageException($"{promptName}: shape [{string.Join(", ", prompt)}], expected [1, L, {width}] (the model's {widthName})");
+        var second = file.Shape(secondName, 2);
+        var expected = secondShape(prompt[1]);
+        if (!second.SequenceEqual(expected))
+            throw new UsageException($"{secondName}: shape [{string.Join(", ", second)}], expected [{string.Join(", ", expected)}]");
+        float[]? negativePrompt = null, negativeSecond = null;
+        if (guidanceScale > 1f)
+        {
+            EmbeddingChecks.RequireNegative(file, guidanceScale, "negative_" + promptName, "negative_" + secondName);
+            EmbeddingChecks.RequireSameShape(file, "negative_" + promptName, promptName, prompt);
+            EmbeddingChecks.RequireSameShape(file, "negative_" + secondName, secondName, second);
+            (negativePrompt, negativeSecond) = (file.Read("negative_" + promptName, 3), file.Read("negative_" + secondName, 2));
+        }
+        return new PromptTensorsRead(file.Read(promptName, 3), file.Read(secondName, 2), negativePrompt, negativeSecond, prompt[1]);
     }
 }
+
+/// <summary>The conditioning tensors of an embeddings file (see <see cref="GenerationModel.ReadPrompt"/>): negatives null without guidance.</summary>
+public sealed record PromptTensorsRead(float[] Prompt, float[] Second, float[]? NegativePrompt, float[]? NegativeSecond, int Tokens);

@@ -30,16 +30,9 @@ public sealed class LuminaGeneration(ModelComponent transformer, LuminaPipelineO
 
     public override int ReadConditioning(InputTensors file, float guidanceScale)
     {
-        var prompt = file.Shape("prompt_embeds", 3);
-        if (prompt[0] != 1 || prompt[2] != config.CrossAttentionDim)
-            throw new UsageException($"prompt_embeds: shape [{string.Join(", ", prompt)}], expected [1, L, {config.CrossAttentionDim}] (the model's cross_attention_dim)");
-        var mask = file.Shape("prompt_attention_mask", 2);
-        if (mask[0] != 1 || mask[1] != prompt[1])
-            throw new UsageException($"prompt_attention_mask: shape [{string.Join(", ", mask)}], expected [1, {prompt[1]}]");
-        var negative = ReadNegatives(file, guidanceScale,
-            ("negative_prompt_embeds", "prompt_embeds", prompt), ("negative_prompt_attention_mask", "prompt_attention_mask", mask));
-        text = new LuminaConditioning(file.Read("prompt_embeds", 3), file.Read("prompt_attention_mask", 2), negative?.First, negative?.Second, prompt[1], prompt[2]);
-        return prompt[1];
+        var read = ReadPrompt(file, guidanceScale, config.CrossAttentionDim, "cross_attention_dim", "prompt_attention_mask", tokens => [1, tokens]);
+        text = new LuminaConditioning(read.Prompt, read.Second, read.NegativePrompt, read.NegativeSecond, read.Tokens, config.CrossAttentionDim);
+        return read.Tokens;
     }
 
     protected override Func<float[], int[], GenerationSettings, Action<StepReport>, float[]> Load(IBackend backend)

@@ -30,17 +30,10 @@ public sealed class Sd3Generation(ModelComponent transformer) : GenerationModel(
 
     public override int ReadConditioning(InputTensors file, float guidanceScale)
     {
-        var prompt = file.Shape("prompt_embeds", 3);
-        var pooled = file.Shape("pooled_prompt_embeds", 2);
-        if (prompt[0] != 1 || prompt[2] != config.JointAttentionDim)
-            throw new UsageException($"prompt_embeds: shape [{string.Join(", ", prompt)}], expected [1, L, {config.JointAttentionDim}] (the model's joint_attention_dim)");
-        if (pooled[0] != 1 || pooled[1] != config.PooledProjectionDim)
-            throw new UsageException($"pooled_prompt_embeds: shape [{string.Join(", ", pooled)}], expected [1, {config.PooledProjectionDim}]");
-        var negative = ReadNegatives(file, guidanceScale,
-            ("negative_prompt_embeds", "prompt_embeds", prompt), ("negative_pooled_prompt_embeds", "pooled_prompt_embeds", pooled));
-        text = new TextConditioning(file.Read("prompt_embeds", 3), file.Read("pooled_prompt_embeds", 2), negative?.First, negative?.Second,
-            prompt[1], prompt[2], pooled[1]);
-        return prompt[1];
+        var read = ReadPrompt(file, guidanceScale, config.JointAttentionDim, "joint_attention_dim", "pooled_prompt_embeds", _ => [1, config.PooledProjectionDim]);
+        text = new TextConditioning(read.Prompt, read.Second, read.NegativePrompt, read.NegativeSecond, read.Tokens, config.JointAttentionDim,
+            config.PooledProjectionDim);
+        return read.Tokens;
     }
 
     /// <summary>Conditioning encoded from a prompt (generate --prompt); checked against the transformer like a file's.</summary>

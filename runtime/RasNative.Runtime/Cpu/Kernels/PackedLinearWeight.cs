@@ -70,14 +70,7 @@ public sealed unsafe class PackedLinearWeight : LinearWeight, IDisposable
 
     internal static PackedLinearWeight Create(StoredTensor weight, ReadOnlySpan<float> bias, int n, int k, SimdKind kind)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        if (!weight.Format.IsWeightFormat())
-            throw new ArgumentException($"weight is {weight.Format}; a Linear is stored as F32, F16, BF16, F8_E4M3 or F8_E5M2", nameof(weight));
-        if (weight.ElementCount != (long)n * k)
-            throw new ArgumentException($"weight {weight.ShapeText} has {weight.ElementCount} values, expected {n}×{k}", nameof(weight));
-        if (bias.Length != 0 && bias.Length != n)
-            throw new ArgumentException($"bias has {bias.Length} values, expected {n} or none", nameof(bias));
+        Backends.OpChecks.LinearWeight(weight, bias.Length, n, k);
 
         var packed = new PackedLinearWeight(n, k, bias.Length != 0, kind, weight.Format, weight.Scale);
         switch (packed.ElementSize)

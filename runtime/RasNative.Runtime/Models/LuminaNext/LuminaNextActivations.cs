@@ -9,11 +9,10 @@ namespace RasNative.Runtime.Models.LuminaNext;
 /// The activation arena: every buffer one forward needs, sized once for the largest batch, image-token and
 /// caption-token counts; a forward over fewer tokens takes leading views of the same storage.
 /// </summary>
-internal sealed class LuminaNextActivations : IActivationArena
+internal sealed class LuminaNextActivations
 {
     public LuminaNextActivations(ITensorAllocator backend, TokenShape capacity, LuminaNextConfig cfg)
     {
-        Capacity = capacity;
         int b = capacity.Batch, n = capacity.ImageTokens, l = capacity.TextTokens, d = cfg.HiddenSize, p = cfg.PatchSize;
         int kv = cfg.KvHeads * cfg.HeadDim, e = LuminaNextTransformer.ConditioningWidth(cfg), inner = LuminaNextTransformer.FeedForwardInner(cfg);
         Patches = backend.Allocate(checked(b * n * cfg.InChannels * p * p));
@@ -43,7 +42,6 @@ internal sealed class LuminaNextActivations : IActivationArena
         EmbTanh = backend.Allocate(checked(b * 4 * d));
     }
 
-    public TokenShape Capacity { get; }
     public Tensor Patches { get; }
     public Tensor RopeRows { get; }
     public Tensor X { get; }

@@ -60,8 +60,7 @@ public sealed partial class LuminaNextTransformer
         var captionEmb = a.CaptionEmb.View(batch, e);
         var temb = a.Temb.View(batch, e);
         backend.TimestepEmbedding(inputs.Timestep, proj);
-        backend.Linear(proj, weights.TimestepEmbedder.Linear1, hidden, Backends.Activation.Silu);
-        backend.Linear(hidden, weights.TimestepEmbedder.Linear2, timestepEmb);
+        weights.TimestepEmbedder.Apply(backend, proj, hidden, timestepEmb);
         backend.MaskedMeanRows(inputs.EncoderHiddenStates, inputs.EncoderMask, pooled);
         backend.LayerNorm(pooled, weights.CaptionNorm.Weight, weights.CaptionNorm.Bias, pooled, CaptionNormEps);
         backend.Linear(pooled, weights.CaptionProj, captionEmb);

@@ -57,17 +57,13 @@ public sealed partial class LuminaNextTransformer
         Load(new CheckpointWeights(checkpoint), config, backend);
 
     /// <summary>The transformer component of a <see cref="ModelSource"/>.</summary>
-    public static LuminaNextTransformer Load(ModelComponent transformer, IBackend backend)
-    {
-        var config = LuminaNextConfig.FromJson(transformer.Config, transformer.ConfigSource);
-        using var weights = transformer.OpenWeights();
-        return Load(weights, config, backend);
-    }
+    public static LuminaNextTransformer Load(ModelComponent transformer, IBackend backend) =>
+        ModelLoading.FromComponent(transformer, LuminaNextConfig.FromJson, (weights, config) => Load(weights, config, backend));
 
     public static LuminaNextTransformer Load(IWeightSource weights, LuminaNextConfig config, IBackend backend)
     {
-        var binder = new WeightBinder(weights, backend);
-        return new(backend, config, LuminaNextWeights.Bind(binder, config)) { WeightBytes = binder.BytesHeld };
+        var (bound, bytes) = ModelLoading.Bind(weights, backend, binder => LuminaNextWeights.Bind(binder, config));
+        return new(backend, config, bound) { WeightBytes = bytes };
     }
 
     /// <summary>Backend memory the parameters hold (Linear weights in their stored width).</summary>

@@ -7,11 +7,10 @@ namespace RasNative.Runtime.Models.Sd3;
 /// The activation arena: every buffer one forward needs, sized once for the largest batch, image-token and
 /// text-token counts; a forward over fewer tokens takes leading views of the same storage.
 /// </summary>
-internal sealed class Sd3Activations : IActivationArena
+internal sealed class Sd3Activations
 {
     public Sd3Activations(ITensorAllocator backend, TokenShape capacity, int width, int patchFeatures, int outFeatures)
     {
-        Capacity = capacity;
         int b = capacity.Batch, n = capacity.ImageTokens, l = capacity.TextTokens, d = width, rows = Math.Max(n, l);
         Patches = backend.Allocate(checked(b * n * patchFeatures));
         X = backend.Allocate(checked(b * n * d));
@@ -40,7 +39,6 @@ internal sealed class Sd3Activations : IActivationArena
         EmbContext = backend.Allocate(checked(b * 6 * d));
     }
 
-    public TokenShape Capacity { get; }
     public Tensor Patches { get; }
     public Tensor X { get; }
     public Tensor NormX { get; }

@@ -66,10 +66,8 @@ public sealed partial class Sd3Transformer
         var pooledEmb = a.PooledEmb.View(batch, Width);
         var temb = a.Temb.View(batch, Width);
         backend.TimestepEmbedding(inputs.Timestep, proj);
-        backend.Linear(proj, weights.TimestepEmbedder.Linear1, hidden, Backends.Activation.Silu);
-        backend.Linear(hidden, weights.TimestepEmbedder.Linear2, timestepEmb);
-        backend.Linear(inputs.PooledProjections, weights.TextEmbedder.Linear1, hidden, Backends.Activation.Silu);
-        backend.Linear(hidden, weights.TextEmbedder.Linear2, pooledEmb);
+        weights.TimestepEmbedder.Apply(backend, proj, hidden, timestepEmb);
+        weights.TextEmbedder.Apply(backend, inputs.PooledProjections, hidden, pooledEmb);
         backend.Add(timestepEmb, pooledEmb, temb);
         backend.Silu(temb, tembSilu);
         observer?.Observe("timestep_proj", proj);

@@ -42,17 +42,13 @@ public sealed partial class Sd3Transformer
         Load(new CheckpointWeights(checkpoint), config, backend);
 
     /// <summary>The transformer component of a <see cref="ModelSource"/>, whatever layout it was stored in.</summary>
-    public static Sd3Transformer Load(ModelComponent transformer, IBackend backend)
-    {
-        var config = Sd3TransformerConfig.FromJson(transformer.Config, transformer.ConfigSource);
-        using var weights = transformer.OpenWeights();
-        return Load(weights, config, backend);
-    }
+    public static Sd3Transformer Load(ModelComponent transformer, IBackend backend) =>
+        ModelLoading.FromComponent(transformer, Sd3TransformerConfig.FromJson, (weights, config) => Load(weights, config, backend));
 
     public static Sd3Transformer Load(IWeightSource weights, Sd3TransformerConfig config, IBackend backend)
     {
-        var binder = new WeightBinder(weights, backend);
-        return new(backend, config, Sd3Weights.Bind(binder, config)) { WeightBytes = binder.BytesHeld };
+        var (bound, bytes) = ModelLoading.Bind(weights, backend, binder => Sd3Weights.Bind(binder, config));
+        return new(backend, config, bound) { WeightBytes = bytes };
     }
 
     /// <summary>Backend memory the parameters hold (Linear weights in their stored width).</summary>

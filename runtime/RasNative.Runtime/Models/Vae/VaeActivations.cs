@@ -14,7 +14,6 @@ internal sealed class VaeActivations
 {
     public VaeActivations(ITensorAllocator backend, AutoencoderKlConfig config, int height, int width)
     {
-        (Height, Width) = (height, width);
         int top = config.BlockOutChannels[^1], scale = config.SpatialScale;
         long latentPixels = (long)height * width;
         long largest = LargestImage(config, height, width);
@@ -31,8 +30,6 @@ internal sealed class VaeActivations
         Output = backend.Allocate(checked((int)(latentPixels * scale * scale * config.OutChannels)));
     }
 
-    public int Height { get; }
-    public int Width { get; }
     public Tensor Latent { get; }
     public Tensor Image0 { get; }
     public Tensor Image1 { get; }

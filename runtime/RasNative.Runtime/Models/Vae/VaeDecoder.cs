@@ -17,13 +17,14 @@ public sealed class VaeDecoder
 
     readonly IBackend backend;
     readonly VaeDecoderWeights weights;
-    VaeActivations? arena;
+    readonly GrowingArena<(int Height, int Width), VaeActivations> arena;
 
     VaeDecoder(IBackend backend, AutoencoderKlConfig config, VaeDecoderWeights weights)
     {
         this.backend = backend;
         Config = config;
         this.weights = weights;
+        arena = GrowingArena.OfTwoExtents((height, width) => new VaeActivations(backend, config, height, width));
     }
 
     public AutoencoderKlConfig Config { get; }
@@ -38,15 +39,13 @@ public sealed class VaeDecoder
     {
         if (vae.ClassName != AutoencoderKlConfig.ClassName)
             throw new ModelLoadException($"{vae.ConfigSource}: VAE class '{vae.ClassName}' is not supported (supported: {AutoencoderKlConfig.ClassName})");
-        var config = AutoencoderKlConfig.FromJson(vae.Config, vae.ConfigSource);
-        using var weights = vae.OpenWeights();
-        return Load(new CheckpointWeights(weights), config, backend);
+        return ModelLoading.FromComponent(vae, AutoencoderKlConfig.FromJson, (weights, config) => Load(weights, config, backend));
     }
 
     public static VaeDecoder Load(IWeightSource weights, AutoencoderKlConfig config, IBackend backend)
     {
-        var binder = new WeightBinder(weights, backend);
-        return new(backend, config, VaeDecoderWeights.Bind(binder, config)) { WeightBytes = binder.BytesHeld };
+        var (bound, bytes) = ModelLoading.Bind(weights, backend, binder => VaeDecoderWeights.Bind(binder, config));
+        return new(backend, config, bound) { WeightBytes = bytes };
     }
 
     /// <summary>
@@ -117,12 +116,12 @@ public sealed class VaeDecoder
     }
 
     /// <summary>Allocates the arena for images of up to <paramref name="height"/> × <paramref name="width"/> latent pixels now (bench: outside the timing).</summary>
-    public void PlanFor(int height, int width) => PlanArena(height, width);
+    public void PlanFor(int height, int width) => arena.For((height, width));
 
     /// <summary>One image: latent [C, h, w] on the host → sample [out, H, W] on the host.</summary>
     float[] DecodeImage(ReadOnlySpan<float> latent, int height, int width, IActivationObserver? observer)
     {
-        var a = PlanArena(height, width);
+        var a = arena.For((height, width));
         int channels = Config.LatentChannels, scale = Config.SpatialScale;
         var input = a.Latent.View(1, height, width, channels);
         backend.Write(HostLayout.ToChannelsLast(latent, channels, height, width), input);
@@ -131,17 +130,6 @@ public sealed class VaeDecoder
         var result = new float[output.Length];
         backend.Download(output, result);
         return HostLayout.ToChannelsFirst(result, Config.OutChannels, height * scale, width * scale);
-    }
-
-    VaeActivations PlanArena(int height, int width)
-    {
-        if (arena == null || height > arena.Height || width > arena.Width)
-        {
-            var (oldHeight, oldWidth) = (arena?.Height ?? 0, arena?.Width ?? 0);
-            arena = null;   // the old arena's memory may go before the larger one is allocated
-            arena = new VaeActivations(backend, Config, Math.Max(height, oldHeight), Math.Max(width, oldWidth));
-        }
-        return arena;
     }
 
     /// <summary>Decoder.forward with SD3's module order; the current activation moves between the arena's three image buffers.</summary>

@@ -8,7 +8,7 @@ namespace RasNative.Runtime.Tests.Models.TextEncoders;
 /// <summary>CLIPTextModelWithProjection on the CPU against transformers (fixtures/text-encoders, README tolerance 1e-5 + 1e-5·|ref|).</summary>
 public class ClipFixtureTests
 {
-    const double Atol = 1e-5, Rtol = 1e-5;
+    static readonly double Atol = FixtureBounds.Clip.Atol, Rtol = FixtureBounds.Clip.Rtol;
 
     public static TheoryData<string, string> Cases()
     {

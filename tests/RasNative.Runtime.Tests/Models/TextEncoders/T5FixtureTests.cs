@@ -10,7 +10,7 @@ namespace RasNative.Runtime.Tests.Models.TextEncoders;
 /// <summary>T5EncoderModel on the CPU against transformers (fixtures/text-encoders, README tolerance 3e-5 + 1e-5·|ref|).</summary>
 public class T5FixtureTests
 {
-    const double Atol = 3e-5, Rtol = 1e-5;
+    static readonly double Atol = FixtureBounds.T5.Atol, Rtol = FixtureBounds.T5.Rtol;
 
     [Theory]
     [InlineData("case_1")]

@@ -2,12 +2,11 @@ using RasNative.Runtime.Tensors;
 
 namespace RasNative.Runtime.Models.TextEncoders.Clip;
 
-/// <summary>Every buffer one CLIP text forward needs, planned once for the largest batch and token count seen.</summary>
+/// <summary>Every buffer one CLIP text forward needs, planned for the largest batch and token count seen (GrowingArena).</summary>
 internal sealed class ClipTextActivations
 {
     public ClipTextActivations(ITensorAllocator backend, int batch, int tokens, int width, int intermediate, int embedWidth)
     {
-        (Batch, Tokens) = (batch, tokens);
         int rows = checked(batch * tokens);
         X = backend.Allocate(checked(rows * width));
         Norm = backend.Allocate(checked(rows * width));
@@ -23,8 +22,6 @@ internal sealed class ClipTextActivations
         TextEmbeds = backend.Allocate(checked(batch * embedWidth));
     }
 
-    public int Batch { get; }
-    public int Tokens { get; }
     public Tensor X { get; }
     public Tensor Norm { get; }
     public Tensor Q { get; }
@@ -40,6 +37,4 @@ internal sealed class ClipTextActivations
     public Tensor Mask { get; }
     public Tensor Pooled { get; }
     public Tensor TextEmbeds { get; }
-
-    public bool Fits(int batch, int tokens) => batch <= Batch && tokens <= Tokens;
 }

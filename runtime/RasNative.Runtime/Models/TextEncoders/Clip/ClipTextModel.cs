@@ -15,7 +15,7 @@ public sealed class ClipTextModel
     readonly IBackend backend;
     readonly ClipTextWeights weights;
     readonly IndexBuffer tokenIds, positionIds, poolRows;
-    ClipTextActivations? arena;
+    readonly GrowingArena<(int Batch, int Tokens), ClipTextActivations> arena;
 
     ClipTextModel(IBackend backend, ClipTextConfig config, ClipTextWeights weights, string name)
     {
@@ -24,6 +24,8 @@ public sealed class ClipTextModel
         this.weights = weights;
         Name = name;
         (tokenIds, positionIds, poolRows) = (new IndexBuffer(backend), new IndexBuffer(backend), new IndexBuffer(backend));
+        arena = GrowingArena.OfTwoExtents((batch, tokens) =>
+            new ClipTextActivations(backend, batch, tokens, config.HiddenSize, config.IntermediateSize, EmbedWidth));
     }
 
     public ClipTextConfig Config { get; }
@@ -41,26 +43,15 @@ public sealed class ClipTextModel
     public int Layers => Config.NumHiddenLayers;
 
     /// <summary>A CLIP component of a <see cref="ModelSource"/>, whatever layout it was stored in.</summary>
-    public static ClipTextModel Load(ModelComponent component, IBackend backend)
-    {
-        var config = ClipTextConfig.FromJson(component.Config, component.ConfigSource);
-        using var weights = component.OpenWeights();
-        return Load(new CheckpointWeights(weights), config, backend, projection: !component.TextProjectionIsIdentity, component.Kind.SubfolderName());
-    }
+    public static ClipTextModel Load(ModelComponent component, IBackend backend) =>
+        ModelLoading.FromComponent(component, ClipTextConfig.FromJson,
+            (weights, config) => Load(weights, config, backend, projection: !component.TextProjectionIsIdentity, component.Kind.SubfolderName()));
 
     /// <param name="projection">false where the checkpoint has no text_projection and text_embeds is the pooled output itself.</param>
     public static ClipTextModel Load(IWeightSource weights, ClipTextConfig config, IBackend backend, bool projection = true, string name = "text_encoder")
     {
-        var binder = new WeightBinder(weights, backend);
-        return new ClipTextModel(backend, config, ClipTextWeights.Bind(binder, config, projection), name) { WeightBytes = binder.BytesHeld };
-    }
-
-    /// <summary>Parameters of a CLIPTextModelWithProjection of <paramref name="config"/> (memory checks before random weights are generated).</summary>
-    public static long ParameterCount(ClipTextConfig config)
-    {
-        long d = config.HiddenSize, i = config.IntermediateSize;
-        long layer = 4 * (d * d + d) + 4 * d + (d * i + i) + (i * d + d);
-        return (config.VocabSize + config.MaxPositionEmbeddings) * d + config.NumHiddenLayers * layer + 2 * d + config.ProjectionDim * d;
+        var (bound, bytes) = ModelLoading.Bind(weights, backend, binder => ClipTextWeights.Bind(binder, config, projection));
+        return new ClipTextModel(backend, config, bound, name) { WeightBytes = bytes };
     }
 
     /// <summary>
@@ -87,7 +78,7 @@ public sealed class ClipTextModel
             throw new ModelInputException($"{Name}: hidden state {hiddenState} does not exist (0 … {Layers})");
         var mask = ids.MaskValues(attentionMask, Name);
         int batch = ids.Batch, tokens = ids.Tokens, d = Config.HiddenSize;
-        var a = PlanArena(batch, tokens);
+        var a = arena.For((batch, tokens));
         var x = a.X.View(batch, tokens, d);
         var selected = a.Selected.View(batch, tokens, d);
         var keyMask = mask == null ? null : a.Mask.View(batch, tokens);
@@ -198,14 +189,6 @@ public sealed class ClipTextModel
         }
         int first = row.IndexOf(Config.EosTokenId);
         return first < 0 ? 0 : first;
-    }
-
-    ClipTextActivations PlanArena(int batch, int tokens)
-    {
-        if (arena == null || !arena.Fits(batch, tokens))
-            arena = new ClipTextActivations(backend, Math.Max(batch, arena?.Batch ?? 0), Math.Max(tokens, arena?.Tokens ?? 0),
-                Config.HiddenSize, Config.IntermediateSize, EmbedWidth);
-        return arena;
     }
 }
 

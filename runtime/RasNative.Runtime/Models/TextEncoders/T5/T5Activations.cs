@@ -2,12 +2,11 @@ using RasNative.Runtime.Tensors;
 
 namespace RasNative.Runtime.Models.TextEncoders.T5;
 
-/// <summary>Every buffer one T5 encoder forward needs, planned once for the largest batch and token count seen.</summary>
+/// <summary>Every buffer one T5 encoder forward needs, planned for the largest batch and token count seen (GrowingArena).</summary>
 internal sealed class T5Activations
 {
     public T5Activations(ITensorAllocator backend, int batch, int tokens, int width, int inner, int feedForward)
     {
-        (Batch, Tokens) = (batch, tokens);
         int rows = checked(batch * tokens);
         X = backend.Allocate(checked(rows * width));
         Norm = backend.Allocate(checked(rows * width));
@@ -22,8 +21,6 @@ internal sealed class T5Activations
         Output = backend.Allocate(checked(rows * width));
     }
 
-    public int Batch { get; }
-    public int Tokens { get; }
     public Tensor X { get; }
     public Tensor Norm { get; }
     public Tensor Q { get; }
@@ -35,6 +32,4 @@ internal sealed class T5Activations
     public Tensor Linear { get; }
     public Tensor Mask { get; }
     public Tensor Output { get; }
-
-    public bool Fits(int batch, int tokens) => batch <= Batch && tokens <= Tokens;
 }

@@ -17,7 +17,7 @@ public sealed class T5Encoder
     readonly IBackend backend;
     readonly T5EncoderWeights weights;
     readonly IndexBuffer tokenIds, buckets;
-    T5Activations? arena;
+    readonly GrowingArena<(int Batch, int Tokens), T5Activations> arena;
 
     T5Encoder(IBackend backend, T5EncoderConfig config, T5EncoderWeights weights)
     {
@@ -25,6 +25,7 @@ public sealed class T5Encoder
         Config = config;
         this.weights = weights;
         (tokenIds, buckets) = (new IndexBuffer(backend), new IndexBuffer(backend));
+        arena = GrowingArena.OfTwoExtents((batch, tokens) => new T5Activations(backend, batch, tokens, config.DModel, config.InnerDim, config.DFf));
     }
 
     const string Name = "text_encoder_3";
@@ -37,25 +38,13 @@ public sealed class T5Encoder
     /// <summary>The longest input: relative positions need no table of positions, so only memory bounds it.</summary>
     public const int MaxTokens = 1 << 16;
 
-    public static T5Encoder Load(ModelComponent component, IBackend backend)
-    {
-        var config = T5EncoderConfig.FromJson(component.Config, component.ConfigSource);
-        using var weights = component.OpenWeights();
-        return Load(new CheckpointWeights(weights), config, backend);
-    }
+    public static T5Encoder Load(ModelComponent component, IBackend backend) =>
+        ModelLoading.FromComponent(component, T5EncoderConfig.FromJson, (weights, config) => Load(weights, config, backend));
 
     public static T5Encoder Load(IWeightSource weights, T5EncoderConfig config, IBackend backend)
     {
-        var binder = new WeightBinder(weights, backend);
-        return new T5Encoder(backend, config, T5EncoderWeights.Bind(binder, config)) { WeightBytes = binder.BytesHeld };
-    }
-
-    /// <summary>Parameters of a T5EncoderModel of <paramref name="config"/>, the tied embedding once (memory checks before random weights are generated).</summary>
-    public static long ParameterCount(T5EncoderConfig config)
-    {
-        long d = config.DModel, inner = config.InnerDim, ff = config.DFf;
-        long block = 4 * d * inner + 2 * d + 3 * d * ff;
-        return config.VocabSize * d + (long)config.RelativeAttentionNumBuckets * config.NumHeads + config.NumLayers * block + d;
+        var (bound, bytes) = ModelLoading.Bind(weights, backend, binder => T5EncoderWeights.Bind(binder, config));
+        return new T5Encoder(backend, config, bound) { WeightBytes = bytes };
     }
 
     /// <summary>Elements of the activation buffers a forward of <paramref name="batch"/> × <paramref name="tokens"/> allocates.</summary>
@@ -75,7 +64,7 @@ public sealed class T5Encoder
         ids.Validate(Name, Config.VocabSize, MaxTokens);
         var mask = ids.MaskValues(attentionMask, Name);
         int batch = ids.Batch, tokens = ids.Tokens, d = Config.DModel;
-        var a = PlanArena(batch, tokens);
+        var a = arena.For((batch, tokens));
         var x = a.X.View(batch, tokens, d);
         var keyMask = mask == null ? null : a.Mask.View(batch, tokens);
         if (keyMask != null) backend.Write(mask, keyMask);
@@ -146,13 +135,5 @@ public sealed class T5Encoder
         observer?.Observe(prefix + ".ff_out", projected);
         backend.Add(x, projected, x);
         observer?.Observe(prefix + ".out", x);
-    }
-
-    T5Activations PlanArena(int batch, int tokens)
-    {
-        if (arena == null || !arena.Fits(batch, tokens))
-            arena = new T5Activations(backend, Math.Max(batch, arena?.Batch ?? 0), Math.Max(tokens, arena?.Tokens ?? 0),
-                Config.DModel, Config.InnerDim, Config.DFf);
-        return arena;
     }
 }
