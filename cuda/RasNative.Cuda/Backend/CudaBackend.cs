@@ -76,6 +76,7 @@ public sealed partial class CudaBackend : IBackend
         // Unchecked: after a failed kernel the context's error must surface where the op was called, not here.
         device.MakeCurrent();
         Driver.cuStreamSynchronize(device.Stream);
+        matmuls?.Dispose();
         foreach (var pointer in allocations) calls.Free(pointer);
         allocations.Clear();
         kernels.Dispose();

@@ -18,7 +18,13 @@ public static class OpChecks
         const string op = "linear";
         MinRank(op, "input", x, 1);
         MinRank(op, "output", y, 1);
-        if (x.Dim(-1) != weight.InFeatures || y.Dim(-1) != weight.OutFeatures || x.Rows != y.Rows)
+        if (weight.Parts > 1)
+        {
+            MinRank(op, "output", y, 2);
+            if (x.Dim(-1) != weight.InFeatures || y.Dim(0) != weight.Parts || y.Dim(-1) != weight.OutFeatures || (long)weight.Parts * x.Rows != y.Rows)
+                throw new ArgumentException($"{op} of {weight.Parts} parts [{weight.OutFeatures}x{weight.InFeatures}]: input {Text(x)} and output {Text(y)} do not fit (expected [.., {weight.InFeatures}] → [{weight.Parts}, .., {weight.OutFeatures}] over the same rows)");
+        }
+        else if (x.Dim(-1) != weight.InFeatures || y.Dim(-1) != weight.OutFeatures || x.Rows != y.Rows)
             throw new ArgumentException($"{op} [{weight.OutFeatures}x{weight.InFeatures}]: input {Text(x)} and output {Text(y)} do not fit (expected [.., {weight.InFeatures}] → [.., {weight.OutFeatures}] over the same rows)");
         Disjoint(op, "output", y, "input", x);
     }

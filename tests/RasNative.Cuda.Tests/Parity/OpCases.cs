@@ -23,6 +23,10 @@ public static class OpCases
         new("linear bias gelu erf", h => Linear(h, bias: true, Activation.Gelu)),
         new("linear bias quick gelu", h => Linear(h, bias: true, Activation.QuickGelu)),
         new("linear bf16 weights gelu erf", h => Linear(h, bias: false, Activation.Gelu, DType.BF16)),
+        new("linear parts bias", h => LinearParts(h, outputs: 24, bias: true)),
+        new("linear parts unaligned bias", h => LinearParts(h, outputs: 19, bias: true)),
+        new("linear parts", h => LinearParts(h, outputs: 13, bias: false)),
+        new("linear parts e4m3 scales bias", h => LinearParts(h, outputs: 16, bias: true, DType.F8_E4M3, [0.031f, 0.0125f, 0.02f])),
         new("layernorm modulate", h => h.Backend.LayerNormModulate(h.Input(3f, 2, 7, 45), new Modulation(h.Input(2, 6 * 45), 1),
             new Modulation(h.Input(2, 6 * 45), 0), h.Output(2, 7, 45), 1e-6f)),
         new("layernorm modulate no shift", h => h.Backend.LayerNormModulate(h.Input(2, 3, 290), new Modulation(h.Input(2, 2 * 290), 1),
@@ -104,6 +108,22 @@ public static class OpCases
         var weight = new StoredTensor(storage, FloatFormats.Narrow(storage, values), [outputs, inputs], scale);
         var linear = h.Backend.UploadLinear(weight, bias ? h.Values(0.5f, outputs) : [], outputs, inputs);
         h.Backend.Linear(h.Input(rows, inputs), linear, h.Output(rows, outputs), activation);
+    }
+
+    /// <summary>
+    /// A Linear of three parts (to_q/to_k/to_v fused) into y [3, rows, out]; <paramref name="outputs"/> decides whether each
+    /// part's bias is 16-byte aligned (then the CUDA matmul's epilogue adds it) or not (a kernel does).
+    /// </summary>
+    static void LinearParts(OpHarness h, int outputs, bool bias, DType storage = DType.F32, float[]? scales = null)
+    {
+        const int inputs = 37, parts = 3;
+        scales ??= [1f, 1f, 1f];
+        var bytes = new List<byte>();
+        foreach (var scale in scales)
+            bytes.AddRange(FloatFormats.Narrow(storage, h.Values(storage.IsFloat8() ? 0.3f / scale : 0.3f, outputs * inputs)));
+        var weight = new StoredTensor(storage, bytes.ToArray(), [parts * outputs, inputs]);
+        var linear = h.Backend.UploadLinearParts(weight, scales, bias ? h.Values(0.5f, parts * outputs) : [], outputs, inputs);
+        h.Backend.Linear(h.Input(2, 5, inputs), linear, h.Output(parts, 2, 5, outputs));
     }
 
     /// <summary>A token embedding lookup from a table stored as <paramref name="storage"/>, ids in any order with repeats.</summary>

@@ -50,6 +50,8 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public IndexList WriteIndices(ReadOnlySpan<int> indices, IndexList buffer) => inner.WriteIndices(indices, buffer);
     public LinearWeight UploadLinear(StoredTensor weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures) =>
         inner.UploadLinear(weight, bias, outFeatures, inFeatures);
+    public LinearWeight UploadLinearParts(StoredTensor weight, ReadOnlySpan<float> partScales, ReadOnlySpan<float> bias, int outFeatures, int inFeatures) =>
+        inner.UploadLinearParts(weight, partScales, bias, outFeatures, inFeatures);
     public long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias) =>
         inner.LinearWeightBytes(storage, outFeatures, inFeatures, hasBias);
     public EmbeddingTable UploadEmbedding(StoredTensor table, int rows, int width) => inner.UploadEmbedding(table, rows, width);
@@ -60,7 +62,7 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
 
     public void Linear(Tensor x, LinearWeight weight, Tensor y, Activation activation = Activation.None)
     {
-        gemmFlops += 2.0 * x.Rows * weight.InFeatures * weight.OutFeatures;
+        gemmFlops += 2.0 * x.Rows * weight.InFeatures * weight.OutFeatures * weight.Parts;
         Timed(OpClass.Gemm, () => inner.Linear(x, weight, y, activation));
     }
 

@@ -86,12 +86,9 @@ public sealed partial class Sd3Transformer
         KvCacheMode cacheMode, IndexList? activePatches, IActivationObserver? observer)
     {
         var a = setup.Arena;
-        var (q, k, v) = (a.Q.View(normX.Shape), a.K.View(normX.Shape), a.V.View(normX.Shape));
-        var (cq, ck, cv) = (a.ContextQ.View(normContext.Shape), a.ContextK.View(normContext.Shape), a.ContextV.View(normContext.Shape));
-        Project(blk.Attn, normX, q, k, v);
-        backend.Linear(normContext, blk.AttnContext.AddQProj, cq);
-        backend.Linear(normContext, blk.AttnContext.AddKProj, ck);
-        backend.Linear(normContext, blk.AttnContext.AddVProj, cv);
+        var (q, k, v) = Project(blk.Attn, normX);
+        var (cq, ck, cv) = Parts(a.ContextQkv, normContext.Shape);
+        backend.Linear(normContext, blk.AttnContext.AddQkvProj, a.ContextQkv.View([3, .. normContext.Shape]));
         if (blk.AttnContext.NormAddedQ != null) backend.RmsNormHeads(cq, blk.AttnContext.NormAddedQ, HeadDim, NormEps);
         if (blk.AttnContext.NormAddedK != null) backend.RmsNormHeads(ck, blk.AttnContext.NormAddedK, HeadDim, NormEps);
 
@@ -120,8 +117,7 @@ public sealed partial class Sd3Transformer
         KvCacheMode cacheMode, IndexList? activePatches, IActivationObserver? observer)
     {
         var a = setup.Arena;
-        var (q, k, v) = (a.Q.View(input.Shape), a.K.View(input.Shape), a.V.View(input.Shape));
-        Project(w, input, q, k, v);
+        var (q, k, v) = Project(w, input);
         var (keys, values) = setup.KvCache.Through(cacheSlot, k, v, cacheMode, activePatches);
         observer?.ObserveHeads(name + ".q", q, null, Heads, HeadDim);
         observer?.ObserveHeads(name + ".k", k, null, Heads, HeadDim);
@@ -134,14 +130,22 @@ public sealed partial class Sd3Transformer
         observer?.ObserveHeads(name + ".sdpa_out", output, null, Heads, HeadDim);
     }
 
-    /// <summary>to_q/to_k/to_v, then the per-head RMS qk-norm where the model has one.</summary>
-    void Project(AttentionWeights w, Tensor input, Tensor q, Tensor k, Tensor v)
+    /// <summary>to_q/to_k/to_v (one Linear of three parts into the arena's q, k, v), then the per-head RMS qk-norm where the model has one.</summary>
+    (Tensor Q, Tensor K, Tensor V) Project(AttentionWeights w, Tensor input)
     {
-        backend.Linear(input, w.ToQ, q);
-        backend.Linear(input, w.ToK, k);
-        backend.Linear(input, w.ToV, v);
+        var qkv = setup.Arena.Qkv;
+        var (q, k, v) = Parts(qkv, input.Shape);
+        backend.Linear(input, w.ToQkv, qkv.View([3, .. input.Shape]));
         if (w.NormQ != null) backend.RmsNormHeads(q, w.NormQ, HeadDim, NormEps);
         if (w.NormK != null) backend.RmsNormHeads(k, w.NormK, HeadDim, NormEps);
+        return (q, k, v);
+    }
+
+    /// <summary>The three parts of a [3, shape] leading view of <paramref name="stacked"/>: q, k, v one after the other.</summary>
+    static (Tensor Q, Tensor K, Tensor V) Parts(Tensor stacked, int[] shape)
+    {
+        long part = Tensor.ShapeLength(shape);
+        return (stacked.Slice(0, shape), stacked.Slice(part, shape), stacked.Slice(2 * part, shape));
     }
 
     void FeedForward(FeedForwardWeights w, Tensor input, Tensor output)
