@@ -96,8 +96,8 @@ public sealed partial class CudaBackend
     void EnsureWidenScratch(long bytes)
     {
         if (bytes <= widenScratchBytes) return;
-        if (widenScratch != 0) FreeScratch(widenScratch);
-        widenScratch = Scratch(bytes);
+        if (widenScratch != 0) calls.FreeAsync(widenScratch);
+        widenScratch = calls.AllocateAsync(bytes);
         widenScratchBytes = bytes;
     }
 
