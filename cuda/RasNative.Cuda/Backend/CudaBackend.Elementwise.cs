@@ -49,7 +49,7 @@ public sealed partial class CudaBackend
         int dim = x.Dim(-1), batch = gate.Embedding.Dim(0);
         Require(x.Length == y.Length && x.Length % batch == 0, $"gated_residual {x} += {y} with {batch} gate rows");
         var (gatePtr, gateStride) = Chunk(gate, dim, batch);
-        Launch("gated_residual", x.Length, Ptr(x), Ptr(y), gatePtr, x.Length, x.Length / batch, dim, gateStride);
+        LaunchRows("gated_residual", x.Rows, Ptr(x), Ptr(y), gatePtr, (long)x.Rows, dim, x.Rows / batch, gateStride);
     }
 
     public void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps)

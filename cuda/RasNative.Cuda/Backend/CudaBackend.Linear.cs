@@ -49,7 +49,7 @@ public sealed partial class CudaBackend
         if (!biasAfter && activationAfter == Activation.None) return;
         long part = (long)rows * w.OutFeatures;
         for (int p = 0; p < w.Parts; p++)
-            Launch("bias_activation", part, y + (ulong)(p * part * ElementSize), biasAfter ? w.Bias + (ulong)(p * w.OutFeatures * ElementSize) : 0UL,
-                part, w.OutFeatures, (int)activationAfter);
+            LaunchRows("bias_activation", rows, y + (ulong)(p * part * ElementSize), biasAfter ? w.Bias + (ulong)(p * w.OutFeatures * ElementSize) : 0UL,
+                (long)rows, w.OutFeatures, (int)activationAfter);
     }
 }

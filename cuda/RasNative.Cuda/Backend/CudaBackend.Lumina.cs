@@ -58,7 +58,7 @@ public sealed partial class CudaBackend
         using var _ = Op("add_tanh_gated_heads");
         int width = x.Dim(-1);
         Require(x.Length == y.Length && headDim > 0 && width == gate.Length * headDim, $"add_tanh_gated_heads {x} += {y} with gate {gate}, head dim {headDim}");
-        Launch("add_tanh_gated_heads", x.Length, Ptr(x), Ptr(y), Ptr(gate), x.Length, width, headDim);
+        LaunchRows("add_tanh_gated_heads", x.Rows, Ptr(x), Ptr(y), Ptr(gate), (long)x.Rows, width, headDim);
     }
 
     public void MaskedMeanRows(Tensor x, Tensor mask, Tensor y)

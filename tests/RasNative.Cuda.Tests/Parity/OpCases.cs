@@ -12,6 +12,18 @@ public static class OpCases
         new("add", h => h.Backend.Add(h.Input(2, 5, 31), h.Input(2, 5, 31), h.Output(2, 5, 31))),
         new("copy", h => h.Backend.Copy(h.Input(3, 29), h.Output(3, 29))),
         new("fill", h => h.Backend.Fill(h.Output(5, 13), -0.375f)),
+        new("silu aligned", h => h.Backend.Silu(h.Input(4f, 3, 7, 40), h.AlignedOutput(3, 7, 40))),
+        new("add aligned", h => h.Backend.Add(h.Input(2, 5, 32), h.Input(2, 5, 32), h.AlignedOutput(2, 5, 32))),
+        new("multiply aligned tail", h => h.Backend.Multiply(h.Input(3, 43), h.Input(3, 43), h.AlignedOutput(3, 43))),
+        new("fill aligned tail", h => h.Backend.Fill(h.AlignedOutput(5, 21), 0.625f)),
+        new("tanh aligned in place", h =>
+        {
+            var x = h.AlignedOutput(2, 48);
+            h.Backend.Tanh(x, x);
+        }),
+        new("linear bias gelu erf aligned", h => Linear(h, bias: true, Activation.Gelu, outputs: 24, aligned: true)),
+        new("linear silu aligned", h => Linear(h, bias: false, Activation.Silu, outputs: 16, aligned: true)),
+        new("gated residual aligned", h => h.Backend.GatedResidual(h.AlignedOutput(2, 5, 40), h.Input(2, 5, 40), new Modulation(h.Input(2, 3 * 40), 2))),
         new("linear", h => Linear(h, bias: false, Activation.None)),
         new("linear bias", h => Linear(h, bias: true, Activation.None)),
         new("linear bias gelu", h => Linear(h, bias: true, Activation.GeluTanh)),
@@ -101,13 +113,13 @@ public static class OpCases
     /// A Linear whose weight is stored as <paramref name="storage"/> (the same bytes for both backends; fp8 with a
     /// per-tensor scale); the CUDA backend keeps it narrow where its dtype is wider and widens it per GEMM.
     /// </summary>
-    static void Linear(OpHarness h, bool bias, Activation activation, DType storage = DType.F32, float scale = 1f)
+    static void Linear(OpHarness h, bool bias, Activation activation, DType storage = DType.F32, float scale = 1f, int outputs = 19, bool aligned = false)
     {
-        const int rows = 11, inputs = 37, outputs = 19;
+        const int rows = 11, inputs = 37;
         var values = h.Values(storage.IsFloat8() ? 0.3f / scale : 0.3f, outputs * inputs);
         var weight = new StoredTensor(storage, FloatFormats.Narrow(storage, values), [outputs, inputs], scale);
         var linear = h.Backend.UploadLinear(weight, bias ? h.Values(0.5f, outputs) : [], outputs, inputs);
-        h.Backend.Linear(h.Input(rows, inputs), linear, h.Output(rows, outputs), activation);
+        h.Backend.Linear(h.Input(rows, inputs), linear, aligned ? h.AlignedOutput(rows, outputs) : h.Output(rows, outputs), activation);
     }
 
     /// <summary>

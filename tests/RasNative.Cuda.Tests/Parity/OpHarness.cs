@@ -11,10 +11,12 @@ namespace RasNative.Cuda.Tests.Parity;
 public sealed class OpHarness(IBackend backend, Func<float, float> quantize)
 {
     const int Guard = 67;
+    /// <summary>A guard that keeps the output 256-byte aligned in every dtype (the vector paths of the kernels).</summary>
+    const int AlignedGuard = 64;
     const float Sentinel = 12.5f; // exact in fp16 and bf16
 
     readonly Random random = new(20240607);
-    readonly List<(Tensor Whole, long Length, string Name)> outputs = [];
+    readonly List<(Tensor Whole, int Guard, long Length, string Name)> outputs = [];
 
     public IBackend Backend { get; } = backend;
 
@@ -25,15 +27,20 @@ public sealed class OpHarness(IBackend backend, Func<float, float> quantize)
         Backend.Upload(Random(Tensor.ShapeLength(shape), amplitude), shape);
 
     /// <summary>A tensor whose values are compared afterwards (pre-filled with random values, so "untouched" is checked too).</summary>
-    public Tensor Output(params int[] shape)
+    public Tensor Output(params int[] shape) => Output(Guard, shape);
+
+    /// <summary>An <see cref="Output"/> whose first element is 256-byte aligned (the odd guard of the others makes every other output unaligned).</summary>
+    public Tensor AlignedOutput(params int[] shape) => Output(AlignedGuard, shape);
+
+    Tensor Output(int guard, int[] shape)
     {
         long length = Tensor.ShapeLength(shape);
-        var data = new float[length + 2 * Guard];
+        var data = new float[length + 2 * guard];
         Array.Fill(data, Sentinel);
-        Random(length, 1f).CopyTo(data, Guard);
+        Random(length, 1f).CopyTo(data, guard);
         var whole = Backend.Upload(data, data.Length);
-        outputs.Add((whole, length, $"output {outputs.Count} [{string.Join(",", shape)}]"));
-        return whole.Slice(Guard, shape);
+        outputs.Add((whole, guard, length, $"output {outputs.Count} [{string.Join(",", shape)}]"));
+        return whole.Slice(guard, shape);
     }
 
     /// <summary>Random host values in [−amplitude, amplitude), already rounded to the storage dtype.</summary>
@@ -47,14 +54,14 @@ public sealed class OpHarness(IBackend backend, Func<float, float> quantize)
     public float[] Collect()
     {
         var result = new List<float>();
-        foreach (var (whole, length, name) in outputs)
+        foreach (var (whole, guard, length, name) in outputs)
         {
             var data = new float[whole.Length];
             Backend.Download(whole, data);
             for (int i = 0; i < data.Length; i++)
-                if ((i < Guard || i >= Guard + length) && data[i] != Sentinel)
-                    throw new InvalidOperationException($"{Backend.Name}: {name} guard element {i - Guard} overwritten with {data[i]}");
-            result.AddRange(data.AsSpan(Guard, (int)length).ToArray());
+                if ((i < guard || i >= guard + length) && data[i] != Sentinel)
+                    throw new InvalidOperationException($"{Backend.Name}: {name} guard element {i - guard} overwritten with {data[i]}");
+            result.AddRange(data.AsSpan(guard, (int)length).ToArray());
         }
         return result.ToArray();
     }
