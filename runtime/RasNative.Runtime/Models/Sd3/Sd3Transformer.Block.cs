@@ -87,8 +87,8 @@ public sealed partial class Sd3Transformer
     {
         var a = setup.Arena;
         var (q, k, v) = Project(blk.Attn, normX);
-        var (cq, ck, cv) = Parts(a.ContextQkv, normContext.Shape);
-        backend.Linear(normContext, blk.AttnContext.AddQkvProj, a.ContextQkv.View([3, .. normContext.Shape]));
+        var (cq, ck, cv) = Qkv(a.ContextQkv, normContext.Shape);
+        backend.Linear(normContext, blk.AttnContext.AddQkvProj, StackedParts.Output(a.ContextQkv, 3, normContext.Shape));
         if (blk.AttnContext.NormAddedQ != null) backend.RmsNormHeads(cq, blk.AttnContext.NormAddedQ, HeadDim, NormEps);
         if (blk.AttnContext.NormAddedK != null) backend.RmsNormHeads(ck, blk.AttnContext.NormAddedK, HeadDim, NormEps);
 
@@ -134,18 +134,17 @@ public sealed partial class Sd3Transformer
     (Tensor Q, Tensor K, Tensor V) Project(AttentionWeights w, Tensor input)
     {
         var qkv = setup.Arena.Qkv;
-        var (q, k, v) = Parts(qkv, input.Shape);
-        backend.Linear(input, w.ToQkv, qkv.View([3, .. input.Shape]));
+        var (q, k, v) = Qkv(qkv, input.Shape);
+        backend.Linear(input, w.ToQkv, StackedParts.Output(qkv, 3, input.Shape));
         if (w.NormQ != null) backend.RmsNormHeads(q, w.NormQ, HeadDim, NormEps);
         if (w.NormK != null) backend.RmsNormHeads(k, w.NormK, HeadDim, NormEps);
         return (q, k, v);
     }
 
-    /// <summary>The three parts of a [3, shape] leading view of <paramref name="stacked"/>: q, k, v one after the other.</summary>
-    static (Tensor Q, Tensor K, Tensor V) Parts(Tensor stacked, int[] shape)
+    static (Tensor Q, Tensor K, Tensor V) Qkv(Tensor stacked, int[] shape)
     {
-        long part = Tensor.ShapeLength(shape);
-        return (stacked.Slice(0, shape), stacked.Slice(part, shape), stacked.Slice(2 * part, shape));
+        var parts = StackedParts.Split(stacked, 3, shape);
+        return (parts[0], parts[1], parts[2]);
     }
 
     void FeedForward(FeedForwardWeights w, Tensor input, Tensor output)
