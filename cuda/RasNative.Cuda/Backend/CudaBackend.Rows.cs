@@ -8,14 +8,14 @@ public sealed partial class CudaBackend
     {
         using var _ = Op("gather_rows");
         var (batch, rows, dim) = RowGeometry(source, destination, indices.Count, "gather_rows");
-        Launch("gather_rows", destination.Length, Ptr(source), Ptr(indices), Ptr(destination), batch, indices.Count, rows, dim);
+        LaunchRows("gather_rows", (long)batch * indices.Count, Ptr(source), Ptr(indices), Ptr(destination), batch, indices.Count, rows, dim);
     }
 
     public void ScatterRows(Tensor source, IndexList indices, Tensor destination)
     {
         using var _ = Op("scatter_rows");
         var (batch, rows, dim) = RowGeometry(destination, source, indices.Count, "scatter_rows");
-        Launch("scatter_rows", source.Length, Ptr(source), Ptr(indices), Ptr(destination), batch, indices.Count, rows, dim);
+        LaunchRows("scatter_rows", (long)batch * indices.Count, Ptr(source), Ptr(indices), Ptr(destination), batch, indices.Count, rows, dim);
     }
 
     /// <summary>Batch, row count and width of the full [B, P, D] tensor, checked against the [B, n, D] one.</summary>

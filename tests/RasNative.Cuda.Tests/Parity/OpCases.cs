@@ -54,6 +54,8 @@ public static class OpCases
         new("add rows", h => h.Backend.AddRows(h.Output(2, 3, 10), h.Input(12, 10), h.Indices(4, 0, 11))),
         new("gather rows", h => h.Backend.GatherRows(h.Input(2, 9, 19), h.Indices(8, 2, 3, 0), h.Output(2, 4, 19))),
         new("scatter rows", h => h.Backend.ScatterRows(h.Input(2, 4, 19), h.Indices(8, 2, 3, 0), h.Output(2, 9, 19))),
+        new("gather rows aligned", h => h.Backend.GatherRows(h.Input(2, 9, 32), h.Indices(8, 2, 3, 0), h.AlignedOutput(2, 4, 32))),
+        new("scatter rows aligned", h => h.Backend.ScatterRows(h.Input(2, 4, 40), h.Indices(8, 2, 3, 0), h.AlignedOutput(2, 9, 40))),
         new("guidance", h => h.Backend.Guidance(h.Input(2, 4, 9, 7), h.Input(2, 4, 9, 7), 7f, h.Output(2, 4, 9, 7))),
         new("attention", h => Attention(h, heads: 3, kvHeads: 0, segments: 1, mask: false)),
         new("attention joint segments", h => Attention(h, heads: 3, kvHeads: 0, segments: 2, mask: false)),
