@@ -91,6 +91,13 @@ public interface IBackend : ITensorAllocator, IDisposable
     /// <summary>x += gate ⊙ y, gate one chunk per batch row broadcast over tokens (x, y [B, T, D]).</summary>
     void GatedResidual(Tensor x, Tensor y, Modulation gate);
 
+    /// <summary>
+    /// <see cref="GatedResidual"/> then <see cref="LayerNormModulate"/> of the updated x into <paramref name="normalized"/>
+    /// (x += gate ⊙ y; normalized = LN(x)(1 + scale) + shift), the same arithmetic in one pass over each row, as SD3's
+    /// blocks do after attention (the residual, then the feed-forward's norm).
+    /// </summary>
+    void GatedResidualLayerNormModulate(Tensor x, Tensor y, Modulation gate, Modulation scale, Modulation? shift, Tensor normalized, float eps);
+
     /// <summary>In place, per head of <paramref name="headDim"/> channels: x / √(mean(x²) + eps) · weight[headDim].</summary>
     void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps);
 

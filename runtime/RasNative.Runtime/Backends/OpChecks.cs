@@ -102,6 +102,15 @@ public static class OpChecks
         InPlaceOrDisjoint(op, "residual", x, "update", y);
     }
 
+    public static void GatedResidualLayerNormModulate(Tensor x, Tensor y, Modulation gate, Modulation scale, Modulation? shift, Tensor normalized)
+    {
+        const string op = "gated residual + layernorm modulate";
+        GatedResidual(x, y, gate);
+        LayerNormModulate(x, scale, shift, normalized);
+        Disjoint(op, "normalized output", normalized, "update", y);
+        Disjoint(op, "normalized output", normalized, "gate", gate.Embedding);
+    }
+
     public static void RmsNormHeads(Tensor x, Tensor weight, int headDim)
     {
         const string op = "rms norm heads";

@@ -91,6 +91,8 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public void LayerNormModulate(Tensor x, Modulation scale, Modulation? shift, Tensor y, float eps) =>
         Timed(OpClass.Elementwise, () => inner.LayerNormModulate(x, scale, shift, y, eps));
     public void GatedResidual(Tensor x, Tensor y, Modulation gate) => Timed(OpClass.Elementwise, () => inner.GatedResidual(x, y, gate));
+    public void GatedResidualLayerNormModulate(Tensor x, Tensor y, Modulation gate, Modulation scale, Modulation? shift, Tensor normalized, float eps) =>
+        Timed(OpClass.Elementwise, () => inner.GatedResidualLayerNormModulate(x, y, gate, scale, shift, normalized, eps));
     public void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps) => Timed(OpClass.Elementwise, () => inner.RmsNormHeads(x, weight, headDim, eps));
     public void TimestepEmbedding(ReadOnlySpan<float> timesteps, Tensor y)
     {

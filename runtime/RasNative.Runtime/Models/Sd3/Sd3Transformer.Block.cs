@@ -50,19 +50,18 @@ public sealed partial class Sd3Transformer
         var projected = a.Projected.View(imageShape);
         backend.Linear(attnImage, blk.Attn.ToOut, projected);
         observer?.Observe($"{name}.attn.out_img", projected);
-        backend.GatedResidual(x, projected, new(emb, GateMsa));
 
-        // attn2 (SD3.5 dual attention): image-only self-attention among the tokens present.
+        // attn2 (SD3.5 dual attention): image-only self-attention among the tokens present. Then ff: the image
+        // feed-forward, its norm in one pass with the last residual update.
         if (blk.Attn2 != null)
         {
+            backend.GatedResidual(x, projected, new(emb, GateMsa));
             ImageAttention($"{name}.attn2", blk.Attn2, a.NormX2.View(imageShape), attnImage, 2 * index + 1, cacheMode, activePatches, observer);
             backend.Linear(attnImage, blk.Attn2.ToOut, projected);
             observer?.Observe($"{name}.attn2.out", projected);
-            backend.GatedResidual(x, projected, new(emb, GateMsa2));
         }
-
-        // ff: image feed-forward.
-        backend.LayerNormModulate(x, new(emb, ScaleMlp), new Modulation(emb, ShiftMlp), normX, NormEps);
+        backend.GatedResidualLayerNormModulate(x, projected, new(emb, blk.Attn2 != null ? GateMsa2 : GateMsa),
+            new(emb, ScaleMlp), new Modulation(emb, ShiftMlp), normX, NormEps);
         FeedForward(blk.Ff, normX, projected);
         observer?.Observe($"{name}.ff.out", projected);
         backend.GatedResidual(x, projected, new(emb, GateMlp));
@@ -74,8 +73,8 @@ public sealed partial class Sd3Transformer
         var projectedContext = a.Projected.View(textShape);
         backend.Linear(attnContext, blk.AttnContext.ToAddOut!, projectedContext);
         observer?.Observe($"{name}.attn.out_ctx", projectedContext);
-        backend.GatedResidual(context, projectedContext, new(embContext, GateMsa));
-        backend.LayerNormModulate(context, new(embContext, ScaleMlp), new Modulation(embContext, ShiftMlp), normContext, NormEps);
+        backend.GatedResidualLayerNormModulate(context, projectedContext, new(embContext, GateMsa),
+            new(embContext, ScaleMlp), new Modulation(embContext, ShiftMlp), normContext, NormEps);
         FeedForward(blk.FfContext!, normContext, projectedContext);
         observer?.Observe($"{name}.ff_context.out", projectedContext);
         backend.GatedResidual(context, projectedContext, new(embContext, GateMlp));
