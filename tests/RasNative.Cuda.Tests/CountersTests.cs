@@ -1,3 +1,4 @@
+using RasNative.Loaders;
 using RasNative.Runtime.Backends;
 using Xunit;
 
@@ -74,6 +75,24 @@ public class CountersTests
         Assert.Equal(Silu(13f), host[0], 1e-5f);
         Assert.Equal(Silu(24f), host[1], 1e-5f);
         Assert.Equal(4, backend.Calls.Counters.Snapshot().Totals.Launches);
+    }
+
+    /// <summary>A Linear is one cuBLASLt call with its bias in the epilogue; its algorithm is chosen once per shape and alignment.</summary>
+    [Fact]
+    public void LinearIsOneMatmulPlannedOncePerShape()
+    {
+        using var backend = GpuRequirement.CreateBackend(CudaDType.BF16);
+        var weight = backend.UploadLinear(StoredTensor.F32(new float[24 * 16], 24, 16), new float[24], 24, 16);
+        var x = backend.Allocate(7, 16);
+        var y = backend.Allocate(7, 24);
+        backend.Calls.Counters.Reset();
+        for (int i = 0; i < 3; i++) backend.Linear(x, weight, y);
+        var counts = backend.Calls.Counters.Snapshot().Totals;
+        Assert.Equal((0L, 3L, 1), (counts.Launches, counts.BlasCalls, backend.MatmulShapes));
+        backend.Linear(x.View(5, 16), weight, y.View(5, 24));                      // fewer rows: a shape of its own
+        backend.Linear(x.View(5, 16), weight, y.Slice(1, 5, 24), Activation.GeluTanh); // GELU epilogue, 2-byte aligned output
+        Assert.Equal(3, backend.MatmulShapes);
+        Assert.Equal(0, backend.Calls.Counters.Snapshot().Totals.Launches);
     }
 
     static float Silu(float v) => v / (1f + MathF.Exp(-v));

@@ -10,6 +10,9 @@ public sealed partial class CudaBackend
 
     LtMatmulPlans Matmuls => matmuls ??= new LtMatmulPlans(device, calls, DType.CudaDataType());
 
+    /// <summary>Distinct matmul shapes (sizes, parts, epilogue, pointer alignments) run so far; each chose its algorithm once.</summary>
+    public int MatmulShapes => matmuls?.Count ?? 0;
+
     /// <summary>
     /// y = act(x·Wᵀ + b) as one cublasLtMatmul whose epilogue adds the bias and applies GELU-tanh (a weight of parts is
     /// one strided-batch matmul into y [parts, rows.., out]). What the epilogue cannot do — the other activations, or a

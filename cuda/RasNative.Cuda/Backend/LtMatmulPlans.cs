@@ -33,6 +33,9 @@ internal sealed unsafe class LtMatmulPlans(CudaDevice device, CudaCalls calls, i
     readonly Dictionary<LtMatmulShape, Plan> plans = [];
     ulong workspace;
 
+    /// <summary>Shapes planned so far: each asked the heuristic once.</summary>
+    public int Count => plans.Count;
+
     /// <summary>The alignment cuBLASLt is told for a pointer: its largest power-of-two divisor, at most 256.</summary>
     public static int Alignment(ulong pointer) => pointer == 0 ? 256 : (int)Math.Min(256UL, pointer & (~pointer + 1));
 
