@@ -19,8 +19,8 @@ public class CountersTests
         backend.Attention(new AttentionArgs { Query1 = q, Key1 = k, Value1 = k, Output1 = o, Heads = heads, HeadDim = headDim, Scale = 0.2f });
         var counts = backend.Calls.Counters.Snapshot();
         // Per batch row: scores GEMM, softmax, output GEMM; scratch for float32 scores and the probabilities, taken
-        // from the scratch arena: the first region makes a buffer of its size, the second one twice that (the first
-        // is freed once both are given back).
+        // from the scratch arena: the first region makes a buffer of its size, the second one of both (the first is
+        // freed once both are given back).
         long tensors = sizeof(float) * (2L * batch * tq + batch * tk) * heads * headDim, region = (heads * tq * tk * sizeof(float) + 255) / 256 * 256;
         Assert.Equal(new CudaCounts(Launches: 2, BlasCalls: 4, Copies: 0, Syncs: 0, Allocations: 2, PeakDeviceBytes: tensors + 3 * region), counts.Totals);
         Assert.Equal(2, counts.KernelLaunches["softmax_rows"]);

@@ -5,8 +5,9 @@ namespace RasNative.Cuda;
 /// them back after queueing the work that uses them; once none is out, the next op starts again at the front. That
 /// is safe because every op runs on the one stream in queue order, so later work never overtakes earlier reads of
 /// the same bytes (the same reasoning as cuMemFreeAsync followed by cuMemAllocAsync on one stream). A request that
-/// does not fit makes a larger buffer (twice the old one, or what the request needs); the old one is freed, stream-
-/// ordered, once no region of it is out. After the largest op has run once, no op allocates again.
+/// does not fit makes a buffer of what is out plus the request (so the next time the same op fits in one buffer); the
+/// old one is freed, stream-ordered, once no region of it is out. After the largest op has run once, no op allocates
+/// again, and the arena holds what the hungriest op needs at once, no more.
 /// </summary>
 internal sealed class ScratchArena(CudaCalls calls) : IDisposable
 {
@@ -26,7 +27,7 @@ internal sealed class ScratchArena(CudaCalls calls) : IDisposable
         if (used + bytes > capacity)
         {
             if (buffer != 0) retired.Add(buffer);
-            capacity = Math.Max(2 * capacity, used + bytes);
+            capacity = used + bytes;
             buffer = calls.AllocateAsync(capacity);
             used = 0;
         }
