@@ -44,6 +44,18 @@ public readonly ref struct StoredTensor
 
     public string ShapeText => Text(Shape);
 
+    /// <summary>
+    /// Part <paramref name="part"/> of <paramref name="parts"/> equal blocks of leading rows (one Linear of a concatenation
+    /// [parts·out, in]) as a tensor [rows / parts, ..] of its own with <paramref name="scale"/>, without copying.
+    /// </summary>
+    public StoredTensor Part(int part, int parts, float scale)
+    {
+        if (parts < 1 || part < 0 || part >= parts || Shape.Length == 0 || Shape[0] % parts != 0)
+            throw new ArgumentException($"part {part} of {parts} of a tensor {ShapeText}");
+        long count = ElementCount / parts, size = count * Format.ElementSize();
+        return new StoredTensor(Format, Bytes.Slice(checked((int)(part * size)), checked((int)size)), [Shape[0] / parts, .. Shape[1..]], scale);
+    }
+
     /// <summary>Float32 values of a tensor with float32 storage (e.g. generated weights), without copying.</summary>
     public static StoredTensor F32(ReadOnlySpan<float> values, params long[] shape) =>
         new(DType.F32, MemoryMarshal.AsBytes(values), shape);

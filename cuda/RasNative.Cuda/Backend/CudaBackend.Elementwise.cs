@@ -49,7 +49,21 @@ public sealed partial class CudaBackend
         int dim = x.Dim(-1), batch = gate.Embedding.Dim(0);
         OpChecks.GatedResidual(x, y, gate);
         var (gatePtr, gateStride) = Chunk(gate, dim, batch);
-        Launch("gated_residual", x.Length, Ptr(x), Ptr(y), gatePtr, x.Length, x.Length / batch, dim, gateStride);
+        LaunchRows("gated_residual", x.Rows, Ptr(x), Ptr(y), gatePtr, (long)x.Rows, dim, x.Rows / batch, gateStride);
+    }
+
+    /// <summary>One launch, block per row: the residual update, then the norm of the updated row (kernels/norm.cu).</summary>
+    public void GatedResidualLayerNormModulate(Tensor x, Tensor y, Modulation gate, Modulation scale, Modulation? shift, Tensor normalized, float eps)
+    {
+        using var _ = Op("gated_residual_layernorm_modulate");
+        OpChecks.GatedResidualLayerNormModulate(x, y, gate, scale, shift, normalized);
+        int dim = x.Dim(-1), batch = gate.Embedding.Dim(0);
+        Require(x.Rows % batch == 0 && scale.Embedding.Dim(0) == batch, $"gated_residual_layernorm_modulate {x} with {batch} modulation rows");
+        var (gatePtr, gateStride) = Chunk(gate, dim, batch);
+        var (scalePtr, scaleStride) = Chunk(scale, dim, batch);
+        var (shiftPtr, shiftStride) = shift is { } s ? Chunk(s, dim, batch) : (0UL, 0);
+        LaunchRows("gated_residual_layernorm_modulate", x.Rows, Ptr(x), Ptr(y), gatePtr, Ptr(normalized), scalePtr, shiftPtr,
+            (long)x.Rows, dim, x.Rows / batch, gateStride, scaleStride, shiftStride, eps);
     }
 
     public void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps)

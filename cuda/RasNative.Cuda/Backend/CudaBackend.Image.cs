@@ -13,9 +13,9 @@ public sealed partial class CudaBackend
     const long GroupNormChunkValues = 1 << 16;
 
     /// <summary>
-    /// Tiled im2col + cuBLAS: output pixels in bands of at most <see cref="Im2colScratchBytes"/> of unfolded windows, each
-    /// band one im2col launch and one GEMM against the weight (widened once per call when held narrow), then the bias
-    /// over the whole output. A 1×1 convolution without upsampling is the GEMM on the input itself.
+    /// Tiled im2col + cuBLASLt: output pixels in bands of at most <see cref="Im2colScratchBytes"/> of unfolded windows, each
+    /// band one im2col launch and one matmul against the weight (widened once per call when held narrow) with the bias
+    /// in its epilogue. A 1×1 convolution without upsampling is the GEMM on the input itself.
     /// </summary>
     public void Conv2d(Tensor x, LinearWeight weight, int kernelSize, bool upsample, Tensor y)
     {
@@ -26,7 +26,7 @@ public sealed partial class CudaBackend
         var matrix = ComputeWeight(w);
         if (g.IsPointwise)
         {
-            Gemm(w, matrix, Ptr(x), checked((int)g.OutPixels), Ptr(y));
+            Matmul(w, matrix, Ptr(x), checked((int)g.OutPixels), Ptr(y), Activation.None);
         }
         else
         {
@@ -36,12 +36,10 @@ public sealed partial class CudaBackend
             {
                 long rows = Math.Min(band, g.OutPixels - first);
                 Launch("im2col", rows * g.Depth, Ptr(x), columns, first, rows, g.InHeight, g.InWidth, g.InChannels, g.KernelSize, upsample ? 1 : 0);
-                Gemm(w, matrix, columns, (int)rows, Ptr(y) + (ulong)(first * g.OutChannels * ElementSize));
+                Matmul(w, matrix, columns, (int)rows, Ptr(y) + (ulong)(first * g.OutChannels * ElementSize), Activation.None);
             }
             FreeScratch(columns);
         }
-        if (w.HasBias)
-            Launch("bias_activation", y.Length, Ptr(y), w.Bias, y.Length, w.OutFeatures, (int)Activation.None);
     }
 
     /// <summary>

@@ -29,8 +29,10 @@ public sealed partial class CudaBackend
         calls.Launch(kernels[kernel], kernel, blocks, BlockSize, 0, pointers);
     }
 
-    /// <summary>Stream-ordered scratch: freed with <see cref="FreeScratch"/> after the ops that use it are queued.</summary>
-    ulong Scratch(long bytes) => calls.AllocateAsync(Math.Max(bytes, 4));
+    ScratchArena? scratch;
 
-    void FreeScratch(ulong pointer) => calls.FreeAsync(pointer);
+    /// <summary>Stream-ordered scratch from the backend's <see cref="ScratchArena"/>: given back with <see cref="FreeScratch"/> after the ops that use it are queued.</summary>
+    ulong Scratch(long bytes) => (scratch ??= new ScratchArena(calls)).Take(bytes);
+
+    void FreeScratch(ulong pointer) => scratch!.Give(pointer);
 }

@@ -56,7 +56,7 @@ public sealed partial class CudaBackend
         using var _ = Op("add_tanh_gated_heads");
         OpChecks.AddTanhGatedHeads(x, y, gate, headDim);
         int width = x.Dim(-1);
-        Launch("add_tanh_gated_heads", x.Length, Ptr(x), Ptr(y), Ptr(gate), x.Length, width, headDim);
+        LaunchRows("add_tanh_gated_heads", x.Rows, Ptr(x), Ptr(y), Ptr(gate), (long)x.Rows, width, headDim);
     }
 
     public void MaskedMeanRows(Tensor x, Tensor mask, Tensor y)

@@ -22,16 +22,16 @@ public sealed partial class CudaBackend
         return new Tensor(new CudaStorage(pointer, data.Length, DType), 0, shape);
     }
 
+    /// <summary>
+    /// One synchronisation: a copy into pageable memory returns only once it has completed, after the stream's earlier
+    /// work (CUDA's documented behaviour for device → pageable host transfers).
+    /// </summary>
     public unsafe void Download(Tensor source, Span<float> destination)
     {
         using var _ = Op("download");
         OpChecks.HostCopy("download", destination.Length, source);
         var bytes = new byte[source.Length * ElementSize];
-        fixed (byte* p = bytes)
-        {
-            calls.CopyDeviceToHost(p, Ptr(source), (nuint)bytes.Length);
-            calls.Synchronize();
-        }
+        fixed (byte* p = bytes) calls.CopyDeviceToHost(p, Ptr(source), (nuint)bytes.Length);
         HostConversions.FromDevice(bytes, DType, destination);
     }
 

@@ -9,13 +9,13 @@ public sealed partial class CudaBackend
     {
         using var _ = Op("gather_rows");
         OpChecks.MoveRows("row gather", source, "source", destination, "destination", indices);
-        Launch("gather_rows", destination.Length, Ptr(source), Ptr(indices), Ptr(destination), source.Dim(0), indices.Count, source.Dim(1), source.Dim(2));
+        LaunchRows("gather_rows", (long)source.Dim(0) * indices.Count, Ptr(source), Ptr(indices), Ptr(destination), source.Dim(0), indices.Count, source.Dim(1), source.Dim(2));
     }
 
     public void ScatterRows(Tensor source, IndexList indices, Tensor destination)
     {
         using var _ = Op("scatter_rows");
         OpChecks.MoveRows("row scatter", destination, "destination", source, "source", indices);
-        Launch("scatter_rows", source.Length, Ptr(source), Ptr(indices), Ptr(destination), destination.Dim(0), indices.Count, destination.Dim(1), destination.Dim(2));
+        LaunchRows("scatter_rows", (long)destination.Dim(0) * indices.Count, Ptr(source), Ptr(indices), Ptr(destination), destination.Dim(0), indices.Count, destination.Dim(1), destination.Dim(2));
     }
 }

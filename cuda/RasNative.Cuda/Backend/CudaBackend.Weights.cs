@@ -17,19 +17,42 @@ public sealed partial class CudaBackend
     ulong widenScratch;
     long widenScratchBytes;
 
-    public LinearWeight UploadLinear(StoredTensor weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
+    public LinearWeight UploadLinear(StoredTensor weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures) =>
+        Upload(weight, [weight.Scale], bias, outFeatures, inFeatures);
+
+    public LinearWeight UploadLinearParts(StoredTensor weight, ReadOnlySpan<float> partScales, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
+    {
+        Require(partScales.Length >= 2, $"{partScales.Length} parts; a Linear of parts has at least 2");
+        Require(weight.Scale == 1f, "the parts' scales come in partScales");
+        return Upload(weight, partScales, bias, outFeatures, inFeatures);
+    }
+
+    /// <summary>The parts' matrices one after the other in one allocation, so that one strided-batch matmul runs them all.</summary>
+    LinearWeight Upload(StoredTensor weight, ReadOnlySpan<float> partScales, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
     {
         using var _ = Op("upload_linear");
-        OpChecks.LinearWeight(weight, bias.Length, outFeatures, inFeatures);
+        int parts = partScales.Length;
+        OpChecks.LinearWeight(weight, bias.Length, checked(parts * outFeatures), inFeatures);
         var held = HeldFormat(weight.Format);
-        ulong w = held == weight.Format
-            ? UploadBytes(weight.Bytes)
-            : UploadBytes(HostConversions.ToDevice(weight.ToFloat32(), DType));
+        var scales = new float[parts];
+        for (int p = 0; p < parts; p++) scales[p] = held == weight.Format ? partScales[p] : 1f;
+        ulong w = UploadBytes(held == weight.Format ? weight.Bytes : Converted(weight, partScales));
         if (held != DType.ToDType())
-            EnsureWidenScratch((long)outFeatures * inFeatures * ElementSize);
+            EnsureWidenScratch((long)parts * outFeatures * inFeatures * ElementSize);
         var b = bias.IsEmpty ? 0UL : UploadBytes(HostConversions.ToDevice(bias, DType));
-        return new CudaLinearWeight(w, b, outFeatures, inFeatures, held, held == weight.Format ? weight.Scale : 1f,
-            LinearWeightBytes(weight.Format, outFeatures, inFeatures, !bias.IsEmpty));
+        return new CudaLinearWeight(w, b, outFeatures, inFeatures, held, scales,
+            LinearWeightBytes(weight.Format, parts * outFeatures, inFeatures, !bias.IsEmpty));
+    }
+
+    /// <summary>The parts widened on the host (each with its scale) and converted to the compute dtype.</summary>
+    byte[] Converted(StoredTensor weight, ReadOnlySpan<float> partScales)
+    {
+        var values = new float[weight.ElementCount];
+        var rows = new StoredTensor(weight.Format, weight.Bytes, [weight.ElementCount]);
+        long part = weight.ElementCount / partScales.Length;
+        for (int p = 0; p < partScales.Length; p++)
+            rows.Part(p, partScales.Length, partScales[p]).ToFloat32().CopyTo(values.AsSpan((int)(p * part)));
+        return HostConversions.ToDevice(values, DType);
     }
 
     public long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias) =>
@@ -46,7 +69,14 @@ public sealed partial class CudaBackend
     {
         if (w.Storage == DType.ToDType()) return w.Weight;
         long n = (long)w.OutFeatures * w.InFeatures;
-        Launch("widen_weight", n, w.Weight, widenScratch, n, WidenFormat(w.Storage), w.Scale);
+        bool oneScale = w.Scales.All(scale => scale == w.Scales[0]);
+        // One launch for the whole matrix when the parts share a scale, else one per part.
+        for (int p = 0; p < (oneScale ? 1 : w.Parts); p++)
+        {
+            long count = oneScale ? n * w.Parts : n;
+            Launch("widen_weight", count, w.Weight + (ulong)(p * n * w.Storage.ElementSize()), widenScratch + (ulong)(p * n * ElementSize),
+                count, WidenFormat(w.Storage), w.Scales[p]);
+        }
         return widenScratch;
     }
 
@@ -64,8 +94,8 @@ public sealed partial class CudaBackend
     void EnsureWidenScratch(long bytes)
     {
         if (bytes <= widenScratchBytes) return;
-        if (widenScratch != 0) FreeScratch(widenScratch);
-        widenScratch = Scratch(bytes);
+        if (widenScratch != 0) calls.FreeAsync(widenScratch);
+        widenScratch = calls.AllocateAsync(bytes);
         widenScratchBytes = bytes;
     }
 

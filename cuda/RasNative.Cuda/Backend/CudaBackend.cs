@@ -75,10 +75,12 @@ public sealed partial class CudaBackend : IBackend
     {
         if (disposed) return;
         disposed = true;
-        if (widenScratch != 0) FreeScratch(widenScratch);
         // Unchecked: after a failed kernel the context's error must surface where the op was called, not here.
         device.MakeCurrent();
         Driver.cuStreamSynchronize(device.Stream);
+        if (widenScratch != 0) calls.Free(widenScratch);
+        scratch?.Dispose();
+        matmuls?.Dispose();
         foreach (var pointer in allocations) calls.Free(pointer);
         allocations.Clear();
         kernels.Dispose();

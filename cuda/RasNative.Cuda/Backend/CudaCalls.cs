@@ -42,6 +42,16 @@ public sealed unsafe class CudaCalls(CudaDevice device)
         AfterWork("cublasGemmStridedBatchedEx");
     }
 
+    /// <summary>cublasLtMatmul with beta 0 (C = D) on the device's stream; the descriptors and the algorithm come from <see cref="LtMatmulPlans"/>.</summary>
+    public void LtMatmul(IntPtr desc, ulong a, IntPtr aLayout, ulong b, IntPtr bLayout, ulong d, IntPtr dLayout, void* algo, ulong workspace, nuint workspaceBytes)
+    {
+        float alpha = 1, beta = 0;
+        CublasLt.Check(CublasLt.cublasLtMatmul(device.Lt, desc, &alpha, a, aLayout, b, bLayout, &beta, d, dLayout, d, dLayout, algo, workspace,
+            workspaceBytes, device.Stream));
+        Counters.BlasCall();
+        AfterWork("cublasLtMatmul");
+    }
+
     /// <summary>From pageable memory: the driver stages the bytes before returning, so the source may go away.</summary>
     public void CopyHostToDevice(ulong destination, void* source, nuint bytes)
     {

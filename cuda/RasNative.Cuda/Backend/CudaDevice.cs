@@ -50,6 +50,8 @@ public sealed unsafe class CudaDevice : IDisposable
         Cublas.Check(Cublas.cublasSetStream(Blas, Stream));
         // Default math: tensor cores for fp16/bf16 inputs, but never TF32 for fp32 (parity with the CPU).
         Cublas.Check(Cublas.cublasSetMathMode(Blas, Cublas.DefaultMath));
+        CublasLt.Check(CublasLt.cublasLtCreate(out var lt));
+        Lt = lt;
     }
 
     static readonly HashSet<int> HeldDevices = [];
@@ -72,6 +74,9 @@ public sealed unsafe class CudaDevice : IDisposable
     public IntPtr Stream { get; }
 
     public IntPtr Blas { get; }
+
+    /// <summary>The cuBLASLt handle (the stream is given per matmul).</summary>
+    public IntPtr Lt { get; }
 
     public string Name { get; }
 
@@ -121,6 +126,7 @@ public sealed unsafe class CudaDevice : IDisposable
         MakeCurrent();
         Driver.cuStreamSynchronize(Stream);
         Cublas.cublasDestroy(Blas);
+        CublasLt.cublasLtDestroy(Lt);
         Driver.cuStreamDestroy(Stream);
         if (ownContext) Driver.cuCtxDestroy(Context);
         else Driver.cuDevicePrimaryCtxRelease(device);

@@ -41,6 +41,11 @@ public static unsafe partial class CublasLt
 
     // cublasLtMatmulPreferenceAttributes_t
     public const int PreferenceMaxWorkspaceBytes = 1;
+    /// <summary>The alignment (bytes) the caller promises for A, B, C, D's pointers; the heuristic only returns algorithms needing no more.</summary>
+    public const int PreferenceMinAlignmentA = 5;
+    public const int PreferenceMinAlignmentB = 6;
+    public const int PreferenceMinAlignmentC = 7;
+    public const int PreferenceMinAlignmentD = 8;
 
     /// <summary>sizeof(cublasLtMatmulHeuristicResult_t): a 64-byte algo, workspace size, state, waves, 4 reserved ints.</summary>
     public const int HeuristicResultBytes = 96;

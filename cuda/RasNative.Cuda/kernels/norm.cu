@@ -21,23 +21,46 @@ __device__ float2 row_mean_inverse_std(const T* xr, int dim, float eps, float* s
 // (each embedding's row width, as scale and shift may come from different embeddings).
 // Two passes over the row (mean, then centred variance) match the CPU's numerics better than E[x²]−E[x]²;
 // __fmul_rn keeps the product rounded before the shift is added (the CPU adds the shift as a second pass).
+__device__ __forceinline__ void layernorm_modulate_row(const T* xr, T* yr, const T* scale, const T* shift, int dim, float eps,
+    float* scratch)
+{
+    const float2 stats = row_mean_inverse_std(xr, dim, eps, scratch);
+    const float mean = stats.x, inv = stats.y;
+    for (int c = threadIdx.x; c < dim; c += blockDim.x)
+    {
+        float v = __fmul_rn((load(xr, c) - mean) * inv, 1.0f + load(scale, c));
+        if (shift) v += load(shift, c);
+        store(yr, c, v);
+    }
+}
+
 extern "C" __global__ void layernorm_modulate(const T* x, T* y, const T* scale, const T* shift,
     long long rows, int dim, int tokens, int scaleStride, int shiftStride, float eps)
 {
     __shared__ float scratch[33];
     BLOCK_PER_ROW(row, rows)
     {
-        const T* xr = x + row * dim;
-        T* yr = y + row * dim;
-        const float2 stats = row_mean_inverse_std(xr, dim, eps, scratch);
-        const float mean = stats.x, inv = stats.y;
         const long long b = row / tokens;
-        for (int c = threadIdx.x; c < dim; c += blockDim.x)
-        {
-            float v = __fmul_rn((load(xr, c) - mean) * inv, 1.0f + load(scale, b * scaleStride + c));
-            if (shift) v += load(shift, b * shiftStride + c);
-            store(yr, c, v);
-        }
+        layernorm_modulate_row(x + row * dim, y + row * dim, scale + b * scaleStride, shift ? shift + b * shiftStride : nullptr, dim, eps, scratch);
+    }
+}
+
+// gated_residual then layernorm_modulate of the updated row, block per row: x += gate ⊙ y (one fused multiply-add,
+// as the CPU), then y' = LN(x)(1 + scale) + shift. After the barrier the block reads back the row it just wrote, from
+// cache, so x crosses memory once less than in two launches.
+extern "C" __global__ void gated_residual_layernorm_modulate(T* x, const T* y, const T* gate, T* normalized, const T* scale,
+    const T* shift, long long rows, int dim, int tokens, int gateStride, int scaleStride, int shiftStride, float eps)
+{
+    __shared__ float scratch[33];
+    BLOCK_PER_ROW(row, rows)
+    {
+        T* xr = x + row * dim;
+        const T* yr = y + row * dim;
+        const long long b = row / tokens;
+        const T* g = gate + b * gateStride;
+        for (int c = threadIdx.x; c < dim; c += blockDim.x) store(xr, c, fmaf(load(yr, c), load(g, c), load(xr, c)));
+        __syncthreads();
+        layernorm_modulate_row(xr, normalized + row * dim, scale + b * scaleStride, shift ? shift + b * shiftStride : nullptr, dim, eps, scratch);
     }
 }
 

@@ -95,6 +95,50 @@ __device__ __forceinline__ void store(T* p, long long i, float v) { p[i] = from_
 #define RAS_DYNAMIC_SHARED(type, name) extern __shared__ type name[]
 #endif
 
+// 16-byte vectors of T (4 floats, 8 halves): elementwise kernels load and store whole vectors where every pointer
+// is 16-byte aligned and the extent a multiple of RAS_VEC, and single elements otherwise.
+#define RAS_VEC ((int)(16 / sizeof(T)))
+struct __align__(16) VecT { T v[16 / sizeof(T)]; };
+
+__device__ __forceinline__ bool aligned16(const void* p) { return ((unsigned long long)p & 15ull) == 0; }
+
+// y[i] = op(x[i]) over n elements (y may be x): whole vectors where aligned, then the tail.
+template <typename Op>
+__device__ __forceinline__ void map_unary(const T* x, T* y, long long n, Op op)
+{
+    long long head = 0;
+    if (aligned16(x) && aligned16(y))
+    {
+        head = n / RAS_VEC * RAS_VEC;
+        GRID_STRIDE(i, head / RAS_VEC)
+        {
+            VecT v = reinterpret_cast<const VecT*>(x)[i];
+            for (int k = 0; k < RAS_VEC; k++) v.v[k] = from_float<T>(op(to_float(v.v[k])));
+            reinterpret_cast<VecT*>(y)[i] = v;
+        }
+    }
+    GRID_STRIDE(j, n - head) store(y, head + j, op(load(x, head + j)));
+}
+
+// y[i] = op(a[i], b[i]) over n elements.
+template <typename Op>
+__device__ __forceinline__ void map_binary(const T* a, const T* b, T* y, long long n, Op op)
+{
+    long long head = 0;
+    if (aligned16(a) && aligned16(b) && aligned16(y))
+    {
+        head = n / RAS_VEC * RAS_VEC;
+        GRID_STRIDE(i, head / RAS_VEC)
+        {
+            const VecT u = reinterpret_cast<const VecT*>(a)[i];
+            VecT v = reinterpret_cast<const VecT*>(b)[i];
+            for (int k = 0; k < RAS_VEC; k++) v.v[k] = from_float<T>(op(to_float(u.v[k]), to_float(v.v[k])));
+            reinterpret_cast<VecT*>(y)[i] = v;
+        }
+    }
+    GRID_STRIDE(j, n - head) store(y, head + j, op(load(a, head + j), load(b, head + j)));
+}
+
 // One block per row, for any number of rows.
 #define BLOCK_PER_ROW(row, rows) for (long long row = blockIdx.x; row < (long long)(rows); row += gridDim.x)
 

@@ -1,26 +1,32 @@
 #include "ras.cuh"
 
-// dst [B, n, dim][b, i] = src [B, srcRows, dim][b, indices[i]].
+// Copies one row of dim values, in 16-byte vectors when both rows are aligned (whole-row copies of the K/V cache).
+__device__ __forceinline__ void copy_row(const T* from, T* to, int dim)
+{
+    if (dim % RAS_VEC == 0 && aligned16(from) && aligned16(to))
+        for (int c = threadIdx.x * RAS_VEC; c < dim; c += blockDim.x * RAS_VEC)
+            *reinterpret_cast<VecT*>(to + c) = *reinterpret_cast<const VecT*>(from + c);
+    else
+        for (int c = threadIdx.x; c < dim; c += blockDim.x) to[c] = from[c];
+}
+
+// dst [B, n, dim][b, i] = src [B, srcRows, dim][b, indices[i]], block per destination row.
 extern "C" __global__ void gather_rows(const T* src, const int* indices, T* dst, int batch, int n, int srcRows, int dim)
 {
-    GRID_STRIDE(i, (long long)batch * n * dim)
+    BLOCK_PER_ROW(r, (long long)batch * n)
     {
-        const int c = (int)(i % dim);
-        const long long r = i / dim;
-        const int token = (int)(r % n), b = (int)(r / n);
-        dst[i] = src[((long long)b * srcRows + indices[token]) * dim + c];
+        const int b = (int)(r / n), token = (int)(r - (long long)b * n);
+        copy_row(src + ((long long)b * srcRows + indices[token]) * dim, dst + r * dim, dim);
     }
 }
 
-// dst [B, dstRows, dim][b, indices[i]] = src [B, n, dim][b, i] (K/V cache row update).
+// dst [B, dstRows, dim][b, indices[i]] = src [B, n, dim][b, i] (K/V cache row update), block per source row.
 extern "C" __global__ void scatter_rows(const T* src, const int* indices, T* dst, int batch, int n, int dstRows, int dim)
 {
-    GRID_STRIDE(i, (long long)batch * n * dim)
+    BLOCK_PER_ROW(r, (long long)batch * n)
     {
-        const int c = (int)(i % dim);
-        const long long r = i / dim;
-        const int token = (int)(r % n), b = (int)(r / n);
-        dst[((long long)b * dstRows + indices[token]) * dim + c] = src[i];
+        const int b = (int)(r / n), token = (int)(r - (long long)b * n);
+        copy_row(src + r * dim, dst + ((long long)b * dstRows + indices[token]) * dim, dim);
     }
 }
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <mutex>
 #include <unordered_set>
 
@@ -227,19 +228,47 @@ static_assert(sizeof(HeuristicResult) == 96, "cublasLtMatmulHeuristicResult_t is
 
 constexpr uint64_t AlgoMagic = 0x4547554d45534152ull; // "RASEMUGE" in memory
 constexpr uint64_t AlgoTile = 0x00100006008000c0ull;   // 16x6 register tile, 128x192 blocks (readable in hex)
+// The widest vector access a GPU kernel makes (16 bytes). An algorithm chosen for operands aligned to at least
+// that may use such accesses, so it needs that alignment from every pointer it is run with; a heuristic told
+// (MIN_ALIGNMENT_*_BYTES) that an operand is less aligned returns a kernel with narrower accesses.
+constexpr uint64_t AlgoMaxAlignment = 16;
 // The workspace the algorithm claims (from what the caller allows), so that a matmul given less than its
 // heuristic result asked for fails as it would on a GPU where split-K kernels use the workspace.
 constexpr uint64_t AlgoWorkspaceLimit = 1 << 20;
 
 uint64_t workspace_for(uint64_t allowed) { return std::min(allowed, AlgoWorkspaceLimit) & ~uint64_t(255); }
 
-Algo make_algo(uint64_t workspace) {
+// The alignment (bytes) an algorithm needs from an operand whose pointers the preference promises `promised` for.
+uint64_t needed_alignment(uint32_t promised) { return std::min<uint64_t>(std::max<uint32_t>(promised, 1), AlgoMaxAlignment); }
+
+// data[4] holds the alignments the algorithm needs from A, B, C and D, 16 bits each (readable in hex).
+Algo make_algo(uint64_t workspace, const Preference& p) {
     Algo a{};
     a.data[0] = AlgoMagic;
     a.data[1] = 0; // algorithm id
     a.data[2] = workspace;
     a.data[3] = AlgoTile;
+    a.data[4] = needed_alignment(p.min_alignment_a) | needed_alignment(p.min_alignment_b) << 16 |
+                needed_alignment(p.min_alignment_c) << 32 | needed_alignment(p.min_alignment_d) << 48;
     return a;
+}
+
+// Whether the pointers meet the alignments the algorithm was chosen for (operand i's in bits 16i..16i+15).
+bool aligned_for(const Algo& algo, std::initializer_list<const void*> pointers) {
+    int i = 0;
+    for (const void* p : pointers) {
+        uint64_t needed = (algo.data[4] >> (16 * i++)) & 0xffff;
+        if (needed > 1 && reinterpret_cast<uintptr_t>(p) % needed != 0) return false;
+    }
+    return true;
+}
+
+// A bias epilogue reads its vector with 16-byte accesses: every batch's bias must start 16-byte aligned (the
+// vector of a batch lies bias_batch_stride elements after the previous one's). Stricter than documented, on
+// purpose: callers that meet it are safe with every real kernel; those that do not add the bias themselves.
+bool bias_aligned(const MatmulDesc& d, const Gemm& g) {
+    uint64_t stride_bytes = uint64_t(d.bias_batch_stride) * uint64_t(element_size(g.bias_type));
+    return d.bias_pointer % 16 == 0 && (g.batch == 1 || stride_bytes % 16 == 0);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -471,7 +500,7 @@ RASEMU_EXPORT int cublasLtMatmulAlgoGetHeuristic(void* handle, void* desc, void*
     if (status != StatusSuccess) return status;
 
     HeuristicResult result{};
-    result.algo = make_algo(workspace_for(pref->max_workspace));
+    result.algo = make_algo(workspace_for(pref->max_workspace), *pref);
     result.workspace_size = result.algo.data[2];
     result.state = StatusSuccess;
     const double sms = 132; // the emulated device: an H100/H200-class GPU
@@ -503,12 +532,15 @@ RASEMU_EXPORT int cublasLtMatmul(void* handle, void* desc, const void* alpha, co
         std::memcpy(&chosen, algo, sizeof chosen);
         if (chosen.data[0] != AlgoMagic) return StatusInvalidValue;
         needed = chosen.data[2];
+        // Run with pointers less aligned than the heuristic was told: the kernel's vector accesses would fault.
+        if (!aligned_for(chosen, {a, b, c, static_cast<const void*>(d)})) return StatusInvalidValue;
     }
     if (needed > workspace_bytes || (workspace_bytes > 0 && !workspace)) return StatusInvalidValue;
 
     // In place (C == D) needs C and D described alike.
     if (c == d && !same_layout(*lc, *ld)) return StatusInvalidValue;
     if (has_bias(md->epilogue) && !md->bias_pointer) return StatusInvalidValue;
+    if (has_bias(md->epilogue) && !bias_aligned(*md, g)) return StatusNotSupported;
     if (is_fp8(g.a.type))
         for (const void* p : {a, b, c, static_cast<const void*>(d)})
             if (reinterpret_cast<uintptr_t>(p) % 16 != 0) return StatusNotSupported;

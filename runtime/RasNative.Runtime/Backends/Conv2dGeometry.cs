@@ -33,6 +33,8 @@ public readonly record struct Conv2dGeometry(int Batch, int InHeight, int InWidt
         var g = new Conv2dGeometry(x.Dim(0), x.Dim(1), x.Dim(2), x.Dim(3), y.Dim(3), kernelSize, upsample);
         if (y.Dim(0) != g.Batch || y.Dim(1) != g.OutHeight || y.Dim(2) != g.OutWidth)
             throw new ArgumentException($"conv2d: output {y} for input {x}{(upsample ? " upsampled ×2" : "")}, expected [{g.Batch}, {g.OutHeight}, {g.OutWidth}, C]");
+        if (weight.Parts != 1)
+            throw new ArgumentException($"conv2d: the weight has {weight.Parts} parts; a convolution takes a plain Linear");
         if (weight.InFeatures != g.Depth || weight.OutFeatures != g.OutChannels)
             throw new ArgumentException($"conv2d: weight [{weight.OutFeatures}, {weight.InFeatures}] for {kernelSize}×{kernelSize}, {g.InChannels} → {g.OutChannels} channels, expected [{g.OutChannels}, {g.Depth}]");
         if (x.Storage == y.Storage && x.Offset < y.Offset + y.Length && y.Offset < x.Offset + x.Length)

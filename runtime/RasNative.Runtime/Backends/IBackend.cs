@@ -37,6 +37,15 @@ public interface IBackend : ITensorAllocator, IDisposable
     /// </summary>
     LinearWeight UploadLinear(StoredTensor weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures);
 
+    /// <summary>
+    /// Several nn.Linears of one shape that read the same input (an attention's to_q, to_k, to_v) as one weight of
+    /// <c>partScales.Length</c> parts, so a backend can run them as one GEMM: <see cref="Linear"/> then writes part p's
+    /// output into y[p] of y [parts, rows.., outFeatures]. <paramref name="weight"/> is the parts' [outFeatures, inFeatures]
+    /// matrices one after the other ([parts·outFeatures, inFeatures], one stored format, scale 1); part p's fp8 codes are
+    /// multiplied by partScales[p] (1 for other formats); bias is the parts' biases one after the other, or empty.
+    /// </summary>
+    LinearWeight UploadLinearParts(StoredTensor weight, ReadOnlySpan<float> partScales, ReadOnlySpan<float> bias, int outFeatures, int inFeatures);
+
     /// <summary>The <see cref="LinearWeight.Bytes"/> <see cref="UploadLinear"/> would hold for such a weight (memory estimates before loading).</summary>
     long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias);
 
@@ -55,7 +64,10 @@ public interface IBackend : ITensorAllocator, IDisposable
     IDisposable Range(string name);
 
     // ---- dense math ---------------------------------------------------------------------------------
-    /// <summary>y[r, :] = act(x[r, :]·Wᵀ + b) for every row r of x [.., in] into y [.., out].</summary>
+    /// <summary>
+    /// y[r, :] = act(x[r, :]·Wᵀ + b) for every row r of x [.., in] into y [.., out]; for a weight of several
+    /// <see cref="LinearWeight.Parts"/>, y is [parts, rows.., out] and part p writes y[p].
+    /// </summary>
     void Linear(Tensor x, LinearWeight weight, Tensor y, Activation activation = Activation.None);
 
     /// <summary>Attention of a query set against a key/value set (see <see cref="AttentionArgs"/>).</summary>
@@ -78,6 +90,13 @@ public interface IBackend : ITensorAllocator, IDisposable
 
     /// <summary>x += gate ⊙ y, gate one chunk per batch row broadcast over tokens (x, y [B, T, D]).</summary>
     void GatedResidual(Tensor x, Tensor y, Modulation gate);
+
+    /// <summary>
+    /// <see cref="GatedResidual"/> then <see cref="LayerNormModulate"/> of the updated x into <paramref name="normalized"/>
+    /// (x += gate ⊙ y; normalized = LN(x)(1 + scale) + shift), the same arithmetic in one pass over each row, as SD3's
+    /// blocks do after attention (the residual, then the feed-forward's norm).
+    /// </summary>
+    void GatedResidualLayerNormModulate(Tensor x, Tensor y, Modulation gate, Modulation scale, Modulation? shift, Tensor normalized, float eps);
 
     /// <summary>In place, per head of <paramref name="headDim"/> channels: x / √(mean(x²) + eps) · weight[headDim].</summary>
     void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps);

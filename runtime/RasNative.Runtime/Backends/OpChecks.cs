@@ -56,7 +56,13 @@ public static class OpChecks
         const string op = "linear";
         MinRank(op, "input", x, 1);
         MinRank(op, "output", y, 1);
-        if (x.Dim(-1) != weight.InFeatures || y.Dim(-1) != weight.OutFeatures || x.Rows != y.Rows)
+        if (weight.Parts > 1)
+        {
+            MinRank(op, "output", y, 2);
+            if (x.Dim(-1) != weight.InFeatures || y.Dim(0) != weight.Parts || y.Dim(-1) != weight.OutFeatures || (long)weight.Parts * x.Rows != y.Rows)
+                throw new ArgumentException($"{op} of {weight.Parts} parts [{weight.OutFeatures}x{weight.InFeatures}]: input {Text(x)} and output {Text(y)} do not fit (expected [.., {weight.InFeatures}] → [{weight.Parts}, .., {weight.OutFeatures}] over the same rows)");
+        }
+        else if (x.Dim(-1) != weight.InFeatures || y.Dim(-1) != weight.OutFeatures || x.Rows != y.Rows)
             throw new ArgumentException($"{op} [{weight.OutFeatures}x{weight.InFeatures}]: input {Text(x)} and output {Text(y)} do not fit (expected [.., {weight.InFeatures}] → [.., {weight.OutFeatures}] over the same rows)");
         Disjoint(op, "output", y, "input", x);
     }
@@ -139,6 +145,15 @@ public static class OpChecks
         SameShape(op, "update", y, x, "residual");
         Disjoint(op, "residual", x, "gate", gate.Embedding);
         InPlaceOrDisjoint(op, "residual", x, "update", y);
+    }
+
+    public static void GatedResidualLayerNormModulate(Tensor x, Tensor y, Modulation gate, Modulation scale, Modulation? shift, Tensor normalized)
+    {
+        const string op = "gated residual + layernorm modulate";
+        GatedResidual(x, y, gate);
+        LayerNormModulate(x, scale, shift, normalized);
+        Disjoint(op, "normalized output", normalized, "update", y);
+        Disjoint(op, "normalized output", normalized, "gate", gate.Embedding);
     }
 
     public static void RmsNormHeads(Tensor x, Tensor weight, int headDim)

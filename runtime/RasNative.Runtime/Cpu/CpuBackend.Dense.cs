@@ -8,8 +8,7 @@ public sealed partial class CpuBackend
 {
     public unsafe void Linear(Tensor x, LinearWeight weight, Tensor y, Activation activation = Activation.None)
     {
-        var w = weight as PackedLinearWeight ?? throw new ArgumentException("weight does not belong to the CPU backend");
-        OpChecks.Linear(x, w, y);
+        OpChecks.Linear(x, weight, y);
         var epilogue = activation switch
         {
             Activation.None => GemmEpilogue.None,
@@ -19,7 +18,19 @@ public sealed partial class CpuBackend
             Activation.QuickGelu => GemmEpilogue.QuickGelu,
             _ => throw new ArgumentOutOfRangeException(nameof(activation)),
         };
-        CpuGemm.Linear(x.Pointer(), x.Rows, w, y.Pointer(), epilogue);
+        switch (weight)
+        {
+            case PackedLinearWeight w:
+                CpuGemm.Linear(x.Pointer(), x.Rows, w, y.Pointer(), epilogue);
+                break;
+            case PackedLinearParts parts:
+                long partLength = (long)x.Rows * parts.OutFeatures;
+                for (int p = 0; p < parts.Packed.Count; p++)
+                    CpuGemm.Linear(x.Pointer(), x.Rows, parts.Packed[p], y.Pointer() + p * partLength, epilogue);
+                break;
+            default:
+                throw new ArgumentException("weight does not belong to the CPU backend");
+        }
     }
 
     public unsafe void Attention(AttentionArgs a)

@@ -13,6 +13,14 @@ public sealed partial class CpuBackend
         CpuParallel.ForRows(x.Rows, width, new LayerNormModulateRows(x, scale, shift, y, eps, width, tokens));
     }
 
+    /// <summary>The two ops in turn: the CPU reference of the fused CUDA kernel.</summary>
+    public void GatedResidualLayerNormModulate(Tensor x, Tensor y, Modulation gate, Modulation scale, Modulation? shift, Tensor normalized, float eps)
+    {
+        OpChecks.GatedResidualLayerNormModulate(x, y, gate, scale, shift, normalized);
+        GatedResidual(x, y, gate);
+        LayerNormModulate(x, scale, shift, normalized, eps);
+    }
+
     public void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps)
     {
         OpChecks.RmsNormHeads(x, weight, headDim);

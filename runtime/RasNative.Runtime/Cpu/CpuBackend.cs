@@ -56,6 +56,13 @@ public sealed partial class CpuBackend : IBackend
         return packed;
     }
 
+    public LinearWeight UploadLinearParts(StoredTensor weight, ReadOnlySpan<float> partScales, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
+    {
+        var parts = PackedLinearParts.Create(weight, partScales, bias, outFeatures, inFeatures);
+        lock (ownedWeights) ownedWeights.Add(parts);
+        return parts;
+    }
+
     public long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias) =>
         PackedLinearWeight.BytesFor(storage, outFeatures, inFeatures, hasBias);
 

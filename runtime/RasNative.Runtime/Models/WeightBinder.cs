@@ -36,6 +36,42 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
     }
 
     /// <summary>
+    /// Linears of one shape that read the same input, each bound by its own name (an attention's to_q, to_k, to_v),
+    /// handed to the backend as one weight of parts (<see cref="IBackend.UploadLinearParts"/>): the one place where
+    /// projections are fused. The model's Linear then writes part p into y[p] of y [parts, rows.., out].
+    /// </summary>
+    public LinearWeight LinearParts(string[] prefixes, bool bias, int outFeatures, int inFeatures)
+    {
+        int parts = prefixes.Length;
+        var scales = new float[parts];
+        var biases = bias ? new float[parts * outFeatures] : [];
+        byte[]? matrix = null;
+        var format = DType.F32;
+        for (int p = 0; p < parts; p++)
+        {
+            var weight = source.ReadStored(Use(prefixes[p] + ".weight"), [outFeatures, inFeatures]);
+            RequireFinite(prefixes[p] + ".weight", NonFiniteValues.IndexOf(weight.Format, weight.Bytes, weight.Scale), weight);
+            if (p == 0)
+            {
+                format = weight.Format;
+                matrix = new byte[checked(parts * weight.Bytes.Length)];
+            }
+            else if (weight.Format != format)
+            {
+                throw new ModelLoadException($"{source.Description}: '{prefixes[p]}.weight' is {weight.Format} but '{prefixes[0]}.weight' is " +
+                    $"{format}; the projections of one attention must be stored in one format");
+            }
+            weight.Bytes.CopyTo(matrix.AsSpan(p * weight.Bytes.Length));
+            scales[p] = weight.Scale;
+            if (bias) Read(prefixes[p] + ".bias", [outFeatures]).CopyTo(biases, p * outFeatures);
+        }
+        var stacked = new StoredTensor(format, matrix, [(long)parts * outFeatures, inFeatures]);
+        var linear = backend.UploadLinearParts(stacked, scales, biases, outFeatures, inFeatures);
+        BytesHeld += linear.Bytes;
+        return linear;
+    }
+
+    /// <summary>
     /// nn.Conv2d [out, in, k, k] with its bias, as <see cref="IBackend.Conv2d"/> takes it: a Linear [out, k·k·in] whose
     /// rows are PyTorch's kernels permuted to (ky, kx, in) order, so a channels-last window is one contiguous row. The
     /// permutation moves the stored bytes on the host; the weight keeps its stored width like every Linear.

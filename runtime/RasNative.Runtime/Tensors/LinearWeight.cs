@@ -9,8 +9,10 @@ namespace RasNative.Runtime.Tensors;
 /// </summary>
 public abstract class LinearWeight
 {
-    protected LinearWeight(int outFeatures, int inFeatures, bool hasBias, DType storage, long bytes)
+    protected LinearWeight(int outFeatures, int inFeatures, bool hasBias, DType storage, long bytes, int parts = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parts, 1);
+        Parts = parts;
         OutFeatures = outFeatures;
         InFeatures = inFeatures;
         HasBias = hasBias;
@@ -18,7 +20,14 @@ public abstract class LinearWeight
         Bytes = bytes;
     }
 
+    /// <summary>Output features of one part.</summary>
     public int OutFeatures { get; }
+
+    /// <summary>
+    /// How many Linears of the same shape on the same input this weight holds (1 for a plain nn.Linear; 3 for an
+    /// attention's to_q/to_k/to_v fused by <see cref="Models.WeightBinder.LinearParts"/>): part p writes y[p].
+    /// </summary>
+    public int Parts { get; }
 
     public int InFeatures { get; }
 

@@ -15,6 +15,8 @@ namespace RasNative.Sampler.Generation;
 /// </summary>
 public sealed class LuminaSampler(LuminaNextTransformer model, IBackend backend)
 {
+    readonly RunBuffers buffers = new(backend);
+
     /// <summary>The pipeline's VAE downsampling: image pixels per latent pixel (scaling_factor is in pixels).</summary>
     const int VaeScaleFactor = 8;
 
@@ -33,14 +35,14 @@ public sealed class LuminaSampler(LuminaNextTransformer model, IBackend backend)
             throw new ArgumentException("guidance above 1 needs the negative prompt embeddings and mask", nameof(text));
         double scalingFactor = ScalingFactor(height, width);
         var inputs = new LuminaNextInputs(
-            backend.Allocate(batch, channels, height, width),
+            buffers.Get("hidden_states", batch, channels, height, width),
             new float[batch],
-            Batched(text.PromptEmbeds, text.NegativePromptEmbeds, batch, [text.TextLength, text.TextWidth]),
-            Batched(text.PromptAttentionMask, text.NegativePromptAttentionMask, batch, [text.TextLength]),
+            Batched("encoder_hidden_states", text.PromptEmbeds, text.NegativePromptEmbeds, batch, [text.TextLength, text.TextWidth]),
+            Batched("encoder_mask", text.PromptAttentionMask, text.NegativePromptAttentionMask, batch, [text.TextLength]),
             LuminaRopeScaling.None,
             options.ProportionalAttention ? model.DefaultBaseSequenceLength : null);
-        var modelOutput = backend.Allocate(batch, model.Config.OutChannels, height, width);
-        var prediction = backend.Allocate(1, channels, height, width);
+        var modelOutput = buffers.Get("model_output", batch, model.Config.OutChannels, height, width);
+        var prediction = buffers.Get("prediction", 1, channels, height, width);
         model.ResetCache();
 
         return RasEulerLoop.Run(initialLatents, channels, new PatchGrid(height, width, model.Config.PatchSize), settings, (request, velocity) =>
@@ -83,6 +85,6 @@ public sealed class LuminaSampler(LuminaNextTransformer model, IBackend backend)
     }
 
     /// <summary>The model batch of one conditioning tensor: [prompt ; negative] under guidance, else [prompt].</summary>
-    Tensor Batched(float[] prompt, float[]? negative, int batch, int[] rowShape) =>
-        batch == 1 ? backend.Upload(prompt, [1, .. rowShape]) : backend.Upload([.. prompt, .. negative!], [2, .. rowShape]);
+    Tensor Batched(string name, float[] prompt, float[]? negative, int batch, int[] rowShape) =>
+        batch == 1 ? buffers.Write(name, prompt, [1, .. rowShape]) : buffers.Write(name, [.. prompt, .. negative!], [2, .. rowShape]);
 }

@@ -14,18 +14,20 @@ namespace RasNative.Sampler.Generation;
 /// </summary>
 public sealed class Sd3Sampler(Sd3Transformer model, IBackend backend)
 {
+    readonly RunBuffers buffers = new(backend);
+
     public float[] Run(float[] initialLatents, int[] latentShape, TextConditioning text, GenerationSettings settings,
         Action<StepReport>? onStep = null)
     {
         int channels = latentShape[1], height = latentShape[2], width = latentShape[3];
         int batch = settings.UsesGuidance ? 2 : 1, pixels = channels * height * width;
         var inputs = new Sd3Inputs(
-            backend.Allocate(batch, channels, height, width),
-            Batched(text, settings, t => t.PromptEmbeds, t => t.NegativePromptEmbeds!, [text.TextLength, text.TextWidth]),
-            Batched(text, settings, t => t.PooledPromptEmbeds, t => t.NegativePooledPromptEmbeds!, [text.PooledWidth]),
+            buffers.Get("hidden_states", batch, channels, height, width),
+            Batched("encoder_hidden_states", text, settings, t => t.PromptEmbeds, t => t.NegativePromptEmbeds!, [text.TextLength, text.TextWidth]),
+            Batched("pooled_projections", text, settings, t => t.PooledPromptEmbeds, t => t.NegativePooledPromptEmbeds!, [text.PooledWidth]),
             new float[batch]);
-        var modelOutput = backend.Allocate(batch, model.Config.OutChannels, height, width);
-        var guided = backend.Allocate(1, channels, height, width);
+        var modelOutput = buffers.Get("model_output", batch, model.Config.OutChannels, height, width);
+        var guided = buffers.Get("guided", 1, channels, height, width);
         model.ResetCache();
 
         return RasEulerLoop.Run(initialLatents, channels, new PatchGrid(height, width, model.Config.PatchSize), settings, (request, velocity) =>
@@ -45,10 +47,10 @@ public sealed class Sd3Sampler(Sd3Transformer model, IBackend backend)
     }
 
     /// <summary>The model batch of one conditioning tensor: [negative ; prompt] under guidance, else [prompt].</summary>
-    Tensor Batched(TextConditioning text, GenerationSettings settings, Func<TextConditioning, float[]> prompt,
+    Tensor Batched(string name, TextConditioning text, GenerationSettings settings, Func<TextConditioning, float[]> prompt,
         Func<TextConditioning, float[]> negative, int[] rowShape)
     {
-        if (!settings.UsesGuidance) return backend.Upload(prompt(text), [1, .. rowShape]);
-        return backend.Upload([.. negative(text), .. prompt(text)], [2, .. rowShape]);
+        if (!settings.UsesGuidance) return buffers.Write(name, prompt(text), [1, .. rowShape]);
+        return buffers.Write(name, [.. negative(text), .. prompt(text)], [2, .. rowShape]);
     }
 }

@@ -299,6 +299,73 @@ public sealed unsafe class CublasLtTests : BlasTestBase
         }
     }
 
+    /// <summary>
+    /// The heuristic is told how aligned the pointers are (MIN_ALIGNMENT_*_BYTES, default 256): an algorithm chosen for
+    /// aligned operands may use 16-byte accesses, so the emulator refuses to run it on a less aligned pointer
+    /// (INVALID_VALUE), while one chosen for that alignment runs. A bias epilogue needs 16-byte aligned bias vectors
+    /// (a conservative rule of the emulator: NOT_SUPPORTED).
+    /// </summary>
+    [Fact]
+    public void AnAlgorithmRunsOnPointersAsAlignedAsTheHeuristicWasTold()
+    {
+        const int m = 8, n = 5, k = 12;
+        var a = Matrix(DataType.R32F, k, m);
+        var b = Matrix(DataType.R32F, k, n);
+        var d = Matrix(DataType.R32F, m, n + 1); // room for the [m × n] view 4 bytes in
+        var bias = Vector(DataType.R32F, RandomValues(m + 1));
+        using var op = new LtMatmul(Cublas.Compute32F, DataType.R32F);
+        CublasLt.Check(op.Set(CublasLt.DescTransA, Cublas.OpT));
+        IntPtr la = op.Layout(a), lb = op.Layout(b), ld = op.Layout(d, cols: n);
+        ulong shifted = d.Address + 4;
+        var results = new byte[CublasLt.HeuristicResultBytes];
+        int Run(ulong output)
+        {
+            float alpha = 1, beta = 0;
+            fixed (byte* algo = results)
+                return CublasLt.cublasLtMatmul(Lt, op.Desc, &alpha, a.Address, la, b.Address, lb, &beta, output, ld, output, ld, algo, 0, 0, IntPtr.Zero);
+        }
+        fixed (byte* r = results)
+        {
+            Heuristic(op, la, lb, ld, alignmentD: null, r);
+            if (Host.IsEmulator) Assert.Equal(Cublas.StatusInvalidValue, Run(shifted));
+            CublasLt.Check(Run(d.Address));
+            Heuristic(op, la, lb, ld, alignmentD: 4, r);
+            CublasLt.Check(Run(shifted));
+            Assert.Equal(0, Host.Synchronize());
+            var expected = new double[m * n];
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < m; i++)
+                    for (int p = 0; p < k; p++) expected[j * m + i] += a.Values[i * k + p] * b.Values[j * k + p];
+            var actual = d.Download().Skip(1).Take(m * n).ToArray();
+            for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 1e-5);
+
+            if (!Host.IsEmulator) return;
+            CublasLt.Check(op.Set(CublasLt.DescEpilogue, CublasLt.EpilogueBias));
+            CublasLt.Check(op.SetPointer(CublasLt.DescBiasPointer, bias.Address + 4));
+            Assert.Equal(Cublas.StatusNotSupported, Run(d.Address));
+            CublasLt.Check(op.SetPointer(CublasLt.DescBiasPointer, bias.Address));
+            Heuristic(op, la, lb, ld, alignmentD: null, r);
+            CublasLt.Check(Run(d.Address));
+        }
+    }
+
+    void Heuristic(LtMatmul op, IntPtr la, IntPtr lb, IntPtr ld, uint? alignmentD, byte* result)
+    {
+        CublasLt.Check(CublasLt.cublasLtMatmulPreferenceCreate(out var preference));
+        try
+        {
+            if (alignmentD is uint bytes) // C is D here, so both are that aligned
+                foreach (int attribute in new[] { CublasLt.PreferenceMinAlignmentC, CublasLt.PreferenceMinAlignmentD })
+                    CublasLt.Check(CublasLt.cublasLtMatmulPreferenceSetAttribute(preference, attribute, &bytes, sizeof(uint)));
+            CublasLt.Check(CublasLt.cublasLtMatmulAlgoGetHeuristic(Lt, op.Desc, la, lb, ld, ld, preference, 1, result, out int returned));
+            Assert.Equal(1, returned);
+        }
+        finally
+        {
+            CublasLt.cublasLtMatmulPreferenceDestroy(preference);
+        }
+    }
+
     [Fact]
     public void HeuristicFindsNothingForUnsupportedTypes()
     {

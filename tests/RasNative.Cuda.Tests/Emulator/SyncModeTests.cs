@@ -13,8 +13,8 @@ public class SyncModeTests
     {
         EmulatorRequirement.Ensure();
         using var copy = new SourceCopy(KernelSourceSet.Embedded, "elementwise.cu",
-            text => text.Replace("extern \"C\" __global__ void silu(const T* x, T* y, long long n)\n{\n    GRID_STRIDE(i, n)",
-                "extern \"C\" __global__ void silu(const T* x, T* y, long long n)\n{\n    GRID_STRIDE(i, n + 1)"));
+            text => text.Replace("extern \"C\" __global__ void silu(const T* x, T* y, long long n)\n{\n    map_unary(x, y, n,",
+                "extern \"C\" __global__ void silu(const T* x, T* y, long long n)\n{\n    map_unary(x, y, n + 1,"));
         var previous = Environment.GetEnvironmentVariable(CudaCalls.SyncVariable);
         Environment.SetEnvironmentVariable(CudaCalls.SyncVariable, "1");
         try

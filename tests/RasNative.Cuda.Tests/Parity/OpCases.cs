@@ -12,6 +12,18 @@ public static class OpCases
         new("add", h => h.Backend.Add(h.Input(2, 5, 31), h.Input(2, 5, 31), h.Output(2, 5, 31))),
         new("copy", h => h.Backend.Copy(h.Input(3, 29), h.Output(3, 29))),
         new("fill", h => h.Backend.Fill(h.Output(5, 13), -0.375f)),
+        new("silu aligned", h => h.Backend.Silu(h.Input(4f, 3, 7, 40), h.AlignedOutput(3, 7, 40))),
+        new("add aligned", h => h.Backend.Add(h.Input(2, 5, 32), h.Input(2, 5, 32), h.AlignedOutput(2, 5, 32))),
+        new("multiply aligned tail", h => h.Backend.Multiply(h.Input(3, 43), h.Input(3, 43), h.AlignedOutput(3, 43))),
+        new("fill aligned tail", h => h.Backend.Fill(h.AlignedOutput(5, 21), 0.625f)),
+        new("tanh aligned in place", h =>
+        {
+            var x = h.AlignedOutput(2, 48);
+            h.Backend.Tanh(x, x);
+        }),
+        new("linear bias gelu erf aligned", h => Linear(h, bias: true, Activation.Gelu, outputs: 24, aligned: true)),
+        new("linear silu aligned", h => Linear(h, bias: false, Activation.Silu, outputs: 16, aligned: true)),
+        new("gated residual aligned", h => h.Backend.GatedResidual(h.AlignedOutput(2, 5, 40), h.Input(2, 5, 40), new Modulation(h.Input(2, 3 * 40), 2))),
         new("linear", h => Linear(h, bias: false, Activation.None)),
         new("linear bias", h => Linear(h, bias: true, Activation.None)),
         new("linear bias gelu", h => Linear(h, bias: true, Activation.GeluTanh)),
@@ -23,11 +35,19 @@ public static class OpCases
         new("linear bias gelu erf", h => Linear(h, bias: true, Activation.Gelu)),
         new("linear bias quick gelu", h => Linear(h, bias: true, Activation.QuickGelu)),
         new("linear bf16 weights gelu erf", h => Linear(h, bias: false, Activation.Gelu, DType.BF16)),
+        new("linear parts bias", h => LinearParts(h, outputs: 24, bias: true)),
+        new("linear parts unaligned bias", h => LinearParts(h, outputs: 19, bias: true)),
+        new("linear parts", h => LinearParts(h, outputs: 13, bias: false)),
+        new("linear parts e4m3 scales bias", h => LinearParts(h, outputs: 16, bias: true, DType.F8_E4M3, [0.031f, 0.0125f, 0.02f])),
         new("layernorm modulate", h => h.Backend.LayerNormModulate(h.Input(3f, 2, 7, 45), new Modulation(h.Input(2, 6 * 45), 1),
             new Modulation(h.Input(2, 6 * 45), 0), h.Output(2, 7, 45), 1e-6f)),
         new("layernorm modulate no shift", h => h.Backend.LayerNormModulate(h.Input(2, 3, 290), new Modulation(h.Input(2, 2 * 290), 1),
             null, h.Output(2, 3, 290), 1e-6f)),
         new("gated residual", h => h.Backend.GatedResidual(h.Output(2, 5, 37), h.Input(2, 5, 37), new Modulation(h.Input(2, 3 * 37), 2))),
+        new("gated residual layernorm modulate", h => h.Backend.GatedResidualLayerNormModulate(h.Output(2, 5, 45), h.Input(2, 5, 45),
+            new Modulation(h.Input(2, 6 * 45), 2), new Modulation(h.Input(2, 6 * 45), 4), new Modulation(h.Input(2, 6 * 45), 3), h.Output(2, 5, 45), 1e-6f)),
+        new("gated residual layernorm modulate no shift", h => h.Backend.GatedResidualLayerNormModulate(h.Output(2, 3, 290), h.Input(2, 3, 290),
+            new Modulation(h.Input(2, 3 * 290), 0), new Modulation(h.Input(2, 3 * 290), 1), null, h.Output(2, 3, 290), 1e-6f)),
         new("rmsnorm heads", h => h.Backend.RmsNormHeads(h.Output(2, 5, 3 * 24), h.Input(24), 24, 1e-6f)),
         new("timestep embedding", h => h.Backend.TimestepEmbedding([0.5f, 999f, 251.25f], h.Output(3, 256))),
         new("timestep embedding small", h => h.Backend.TimestepEmbedding([3f], h.Output(1, 34))),
@@ -40,6 +60,8 @@ public static class OpCases
         new("add rows", h => h.Backend.AddRows(h.Output(2, 3, 10), h.Input(12, 10), h.Indices(4, 0, 11))),
         new("gather rows", h => h.Backend.GatherRows(h.Input(2, 9, 19), h.Indices(8, 2, 3, 0), h.Output(2, 4, 19))),
         new("scatter rows", h => h.Backend.ScatterRows(h.Input(2, 4, 19), h.Indices(8, 2, 3, 0), h.PartialOutput(i => i / 19 % 9 is 8 or 2 or 3 or 0, 2, 9, 19))),
+        new("gather rows aligned", h => h.Backend.GatherRows(h.Input(2, 9, 32), h.Indices(8, 2, 3, 0), h.AlignedOutput(2, 4, 32))),
+        new("scatter rows aligned", h => h.Backend.ScatterRows(h.Input(2, 4, 40), h.Indices(8, 2, 3, 0), h.AlignedPartialOutput(i => i / 40 % 9 is 8 or 2 or 3 or 0, 2, 9, 40))),
         new("guidance", h => h.Backend.Guidance(h.Input(2, 4, 9, 7), h.Input(2, 4, 9, 7), 7f, h.Output(2, 4, 9, 7))),
         new("attention", h => Attention(h, heads: 3, kvHeads: 0, segments: 1, mask: false)),
         new("attention joint segments", h => Attention(h, heads: 3, kvHeads: 0, segments: 2, mask: false)),
@@ -99,13 +121,29 @@ public static class OpCases
     /// A Linear whose weight is stored as <paramref name="storage"/> (the same bytes for both backends; fp8 with a
     /// per-tensor scale); the CUDA backend keeps it narrow where its dtype is wider and widens it per GEMM.
     /// </summary>
-    static void Linear(OpHarness h, bool bias, Activation activation, DType storage = DType.F32, float scale = 1f)
+    static void Linear(OpHarness h, bool bias, Activation activation, DType storage = DType.F32, float scale = 1f, int outputs = 19, bool aligned = false)
     {
-        const int rows = 11, inputs = 37, outputs = 19;
+        const int rows = 11, inputs = 37;
         var values = h.Values(storage.IsFloat8() ? 0.3f / scale : 0.3f, outputs * inputs);
         var weight = new StoredTensor(storage, FloatFormats.Narrow(storage, values), [outputs, inputs], scale);
         var linear = h.Backend.UploadLinear(weight, bias ? h.Values(0.5f, outputs) : [], outputs, inputs);
-        h.Backend.Linear(h.Input(rows, inputs), linear, h.Output(rows, outputs), activation);
+        h.Backend.Linear(h.Input(rows, inputs), linear, aligned ? h.AlignedOutput(rows, outputs) : h.Output(rows, outputs), activation);
+    }
+
+    /// <summary>
+    /// A Linear of three parts (to_q/to_k/to_v fused) into y [3, rows, out]; <paramref name="outputs"/> decides whether each
+    /// part's bias is 16-byte aligned (then the CUDA matmul's epilogue adds it) or not (a kernel does).
+    /// </summary>
+    static void LinearParts(OpHarness h, int outputs, bool bias, DType storage = DType.F32, float[]? scales = null)
+    {
+        const int inputs = 37, parts = 3;
+        scales ??= [1f, 1f, 1f];
+        var bytes = new List<byte>();
+        foreach (var scale in scales)
+            bytes.AddRange(FloatFormats.Narrow(storage, h.Values(storage.IsFloat8() ? 0.3f / scale : 0.3f, outputs * inputs)));
+        var weight = new StoredTensor(storage, bytes.ToArray(), [parts * outputs, inputs]);
+        var linear = h.Backend.UploadLinearParts(weight, scales, bias ? h.Values(0.5f, parts * outputs) : [], outputs, inputs);
+        h.Backend.Linear(h.Input(2, 5, inputs), linear, h.Output(parts, 2, 5, outputs));
     }
 
     /// <summary>A token embedding lookup from a table stored as <paramref name="storage"/>, ids in any order with repeats.</summary>

@@ -61,6 +61,8 @@ public static class OpShapeCases
         // ---- dense ----
         new("linear input width differs from in features", "linear [8x6]: input [3, 5] and output [3, 8] do not fit",
             (b, t) => { var w = Weight(b, 8, 6); var x = t.Tensor(3, 5); var y = t.Tensor(3, 8); return () => b.Linear(x, w, y); }),
+        new("linear of parts into an output without the parts", "linear of 3 parts [4x6]: input [3, 6] and output [3, 4] do not fit",
+            (b, t) => { var w = Parts(b, 3, 4, 6); var x = t.Tensor(3, 6); var y = t.Tensor(3, 4); return () => b.Linear(x, w, y); }),
         new("linear output overlaps its input", "linear: output [3, 6] overlaps input [3, 6]",
             (b, t) => { var w = Weight(b, 6, 6); var x = t.Tensor(4, 6); var y = IGuardedTensors.Alias(x, 6, 3, 6); return () => b.Linear(x.View(3, 6), w, y); }),
 
@@ -71,6 +73,10 @@ public static class OpShapeCases
             (b, t) => { var x = t.Tensor(2, 4, 3); var e = t.Tensor(2, 2 * 3); var y = t.Tensor(2, 4, 3); return () => b.LayerNormModulate(x, new(e, 1), new Modulation(e, 2), y, 1e-6f); }),
         new("gated residual gate of another batch", "gated residual: gate is chunk 2 of [1, 9]",
             (b, t) => { var x = t.Tensor(2, 4, 3); var y = t.Tensor(2, 4, 3); var e = t.Tensor(1, 3 * 3); return () => b.GatedResidual(x, y, new(e, 2)); }),
+        new("gated residual layernorm modulate into the update", "gated residual + layernorm modulate: normalized output [2, 4, 3] overlaps update [2, 4, 3]",
+            (b, t) => { var x = t.Tensor(2, 4, 3); var y = t.Tensor(2, 4, 3); var e = t.Tensor(2, 6 * 3); return () => b.GatedResidualLayerNormModulate(x, y, new(e, 2), new(e, 4), new Modulation(e, 3), y, 1e-6f); }),
+        new("gated residual layernorm modulate scale of another batch", "layernorm modulate: scale is chunk 1 of [1, 18]",
+            (b, t) => { var x = t.Tensor(2, 4, 3); var y = t.Tensor(2, 4, 3); var e = t.Tensor(2, 6 * 3); var e1 = t.Tensor(1, 6 * 3); var n = t.Tensor(2, 4, 3); return () => b.GatedResidualLayerNormModulate(x, y, new(e, 2), new(e1, 1), null, n, 1e-6f); }),
         new("rms norm heads with head dim 0", "rms norm heads: head dim is 0, expected at least 1",
             (b, t) => { var x = t.Tensor(2, 4, 8); var w = t.Tensor(0); return () => b.RmsNormHeads(x, w, 0, 1e-6f); }),
         new("rms norm modulate scale of another batch", "rms norm: scale is chunk 0 of [1, 12]",
@@ -190,6 +196,10 @@ public static class OpShapeCases
 
     static LinearWeight Weight(IBackend backend, int outFeatures, int inFeatures) =>
         backend.UploadLinear(StoredTensor.F32(new float[outFeatures * inFeatures], outFeatures, inFeatures), [], outFeatures, inFeatures);
+
+    static LinearWeight Parts(IBackend backend, int parts, int outFeatures, int inFeatures) =>
+        backend.UploadLinearParts(StoredTensor.F32(new float[parts * outFeatures * inFeatures], parts * outFeatures, inFeatures), [.. Enumerable.Repeat(1f, parts)], [],
+            outFeatures, inFeatures);
 
     static EmbeddingTable Table(IBackend backend, int rows, int width) =>
         backend.UploadEmbedding(StoredTensor.F32(new float[rows * width], rows, width), rows, width);

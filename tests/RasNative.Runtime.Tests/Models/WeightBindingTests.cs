@@ -83,6 +83,17 @@ public class WeightBindingTests
         Assert.Contains($"holds {shown} at element {at}; a checkpoint's weights must be finite", message);
     }
 
+    /// <summary>to_q/to_k/to_v are bound as one Linear of three parts, which holds one stored format.</summary>
+    [Fact]
+    public void ProjectionsOfOneAttentionInDifferentFormatsAreAnError()
+    {
+        using var edited = new EditedCheckpoint(Sd3Tiny, tensors => tensors.Select(t => t.Name == "transformer_blocks.0.attn.to_v.weight"
+            ? TensorToWrite.Convert(t.Name, DType.BF16, EditedCheckpoint.Values(t), t.Shape)
+            : t));
+        Assert.Contains("'transformer_blocks.0.attn.to_v.weight' is BF16 but 'transformer_blocks.0.attn.to_q.weight' is F32; " +
+            "the projections of one attention must be stored in one format", LoadError(edited));
+    }
+
     [Fact]
     public void Fp8ScaleOverflowingAWeightIsAnError()
     {
@@ -129,7 +140,7 @@ public class WeightBindingTests
         };
         var sd3Model = Sd3Transformer.Load(new RandomWeights(seed: 1, storage: storage), sd35, backend);
         var luminaModel = LuminaNextTransformer.Load(new RandomWeights(seed: 1, storage: storage), lumina, backend);
-        Assert.Equal(storage, sd3Model.Weights.TransformerBlocks[0].Attn2!.ToQ.Storage);
+        Assert.Equal(storage, sd3Model.Weights.TransformerBlocks[0].Attn2!.ToQkv.Storage);
         Assert.True(sd3Model.WeightBytes > 0 && luminaModel.WeightBytes > 0);
     }
 

@@ -58,6 +58,8 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public IndexList WriteIndices(ReadOnlySpan<int> indices, IndexList buffer) => inner.WriteIndices(indices, buffer);
     public LinearWeight UploadLinear(StoredTensor weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures) =>
         inner.UploadLinear(weight, bias, outFeatures, inFeatures);
+    public LinearWeight UploadLinearParts(StoredTensor weight, ReadOnlySpan<float> partScales, ReadOnlySpan<float> bias, int outFeatures, int inFeatures) =>
+        inner.UploadLinearParts(weight, partScales, bias, outFeatures, inFeatures);
     public long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias) =>
         inner.LinearWeightBytes(storage, outFeatures, inFeatures, hasBias);
     public EmbeddingTable UploadEmbedding(StoredTensor table, int rows, int width) => inner.UploadEmbedding(table, rows, width);
@@ -68,7 +70,7 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
 
     public void Linear(Tensor x, LinearWeight weight, Tensor y, Activation activation = Activation.None)
     {
-        gemmFlops += 2.0 * x.Rows * weight.InFeatures * weight.OutFeatures;
+        gemmFlops += 2.0 * x.Rows * weight.InFeatures * weight.OutFeatures * weight.Parts;
         Timed(OpClass.Gemm, () => inner.Linear(x, weight, y, activation));
     }
 
@@ -97,6 +99,8 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public void LayerNormModulate(Tensor x, Modulation scale, Modulation? shift, Tensor y, float eps) =>
         Timed(OpClass.Elementwise, () => inner.LayerNormModulate(x, scale, shift, y, eps));
     public void GatedResidual(Tensor x, Tensor y, Modulation gate) => Timed(OpClass.Elementwise, () => inner.GatedResidual(x, y, gate));
+    public void GatedResidualLayerNormModulate(Tensor x, Tensor y, Modulation gate, Modulation scale, Modulation? shift, Tensor normalized, float eps) =>
+        Timed(OpClass.Elementwise, () => inner.GatedResidualLayerNormModulate(x, y, gate, scale, shift, normalized, eps));
     public void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps) => Timed(OpClass.Elementwise, () => inner.RmsNormHeads(x, weight, headDim, eps));
     public void TimestepEmbedding(ReadOnlySpan<float> timesteps, Tensor y)
     {

@@ -20,16 +20,14 @@ internal sealed class LuminaNextActivations
         X = backend.Allocate(checked(b * n * d));
         NormX = backend.Allocate(checked(b * n * d));
         Q = backend.Allocate(checked(b * n * d));
-        K = backend.Allocate(checked(b * n * kv));
-        V = backend.Allocate(checked(b * n * kv));
+        Kv = backend.Allocate(checked(2 * b * n * kv));
         SelfAttention = backend.Allocate(checked(b * n * d));
         CrossAttention = backend.Allocate(checked(b * n * d));
         Projected = backend.Allocate(checked(b * n * d));
         FeedForwardGate = backend.Allocate(checked(b * n * inner));
         FeedForwardUp = backend.Allocate(checked(b * n * inner));
         NormCaption = backend.Allocate(checked(b * l * cfg.CrossAttentionDim));
-        CaptionK = backend.Allocate(checked(b * l * kv));
-        CaptionV = backend.Allocate(checked(b * l * kv));
+        CaptionKv = backend.Allocate(checked(2 * b * l * kv));
         OutTokens = backend.Allocate(checked(b * n * p * p * cfg.OutChannels));
         TimestepProj = backend.Allocate(checked(b * LuminaNextTransformer.TimestepFeatures));
         Hidden = backend.Allocate(checked(b * e));
@@ -47,16 +45,15 @@ internal sealed class LuminaNextActivations
     public Tensor X { get; }
     public Tensor NormX { get; }
     public Tensor Q { get; }
-    public Tensor K { get; }
-    public Tensor V { get; }
+    /// <summary>attn1's k and v one after the other (the to_k/to_v Linear of two parts).</summary>
+    public Tensor Kv { get; }
     public Tensor SelfAttention { get; }
     public Tensor CrossAttention { get; }
     public Tensor Projected { get; }
     public Tensor FeedForwardGate { get; }
     public Tensor FeedForwardUp { get; }
     public Tensor NormCaption { get; }
-    public Tensor CaptionK { get; }
-    public Tensor CaptionV { get; }
+    public Tensor CaptionKv { get; }
     public Tensor OutTokens { get; }
     public Tensor TimestepProj { get; }
     public Tensor Hidden { get; }

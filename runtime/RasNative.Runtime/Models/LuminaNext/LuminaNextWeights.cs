@@ -55,15 +55,15 @@ public sealed record LayerNormWeights(Tensor Weight, Tensor Bias)
 /// One Lumina attention module without output projection (attn1's to_out is Identity; attn2's to_out is bound
 /// by the block): bias-free to_q (D → D), to_k/to_v (input → kvHeads·hd), and the "layer_norm_across_heads" qk-norm.
 /// </summary>
-public sealed record LuminaAttentionWeights(LinearWeight ToQ, LinearWeight ToK, LinearWeight ToV, LayerNormWeights? NormQ, LayerNormWeights? NormK)
+public sealed record LuminaAttentionWeights(LinearWeight ToQ, LinearWeight ToKv, LayerNormWeights? NormQ, LayerNormWeights? NormK)
 {
+    /// <summary>to_k and to_v (same input, same shape) are one Linear of two parts; to_q is wider under GQA and reads the image for attn2.</summary>
     public static LuminaAttentionWeights Bind(WeightBinder w, string prefix, LuminaNextConfig cfg, int keyInput)
     {
         int d = cfg.HiddenSize, kv = cfg.KvHeads * cfg.HeadDim;
         return new(
             w.Linear(prefix + ".to_q", bias: false, d, d),
-            w.Linear(prefix + ".to_k", bias: false, kv, keyInput),
-            w.Linear(prefix + ".to_v", bias: false, kv, keyInput),
+            w.LinearParts([prefix + ".to_k", prefix + ".to_v"], bias: false, kv, keyInput),
             cfg.QkNorm ? LayerNormWeights.Bind(w, prefix + ".norm_q", d) : null,
             cfg.QkNorm ? LayerNormWeights.Bind(w, prefix + ".norm_k", kv) : null);
     }

@@ -16,15 +16,11 @@ internal sealed class Sd3Activations
         X = backend.Allocate(checked(b * n * d));
         NormX = backend.Allocate(checked(b * n * d));
         NormX2 = backend.Allocate(checked(b * n * d));
-        Q = backend.Allocate(checked(b * n * d));
-        K = backend.Allocate(checked(b * n * d));
-        V = backend.Allocate(checked(b * n * d));
+        Qkv = backend.Allocate(checked(3 * b * n * d));
         AttnImage = backend.Allocate(checked(b * n * d));
         Context = backend.Allocate(checked(b * l * d));
         NormContext = backend.Allocate(checked(b * l * d));
-        ContextQ = backend.Allocate(checked(b * l * d));
-        ContextK = backend.Allocate(checked(b * l * d));
-        ContextV = backend.Allocate(checked(b * l * d));
+        ContextQkv = backend.Allocate(checked(3 * b * l * d));
         AttnContext = backend.Allocate(checked(b * l * d));
         Projected = backend.Allocate(checked(b * rows * d));
         FeedForwardHidden = backend.Allocate(checked(b * rows * 4 * d));
@@ -43,15 +39,12 @@ internal sealed class Sd3Activations
     public Tensor X { get; }
     public Tensor NormX { get; }
     public Tensor NormX2 { get; }
-    public Tensor Q { get; }
-    public Tensor K { get; }
-    public Tensor V { get; }
+    /// <summary>q, k, v of the image stream (or attn2's) one after the other: the output of the to_q/to_k/to_v parts.</summary>
+    public Tensor Qkv { get; }
     public Tensor AttnImage { get; }
     public Tensor Context { get; }
     public Tensor NormContext { get; }
-    public Tensor ContextQ { get; }
-    public Tensor ContextK { get; }
-    public Tensor ContextV { get; }
+    public Tensor ContextQkv { get; }
     public Tensor AttnContext { get; }
     public Tensor Projected { get; }
     public Tensor FeedForwardHidden { get; }

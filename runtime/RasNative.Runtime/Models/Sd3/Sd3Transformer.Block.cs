@@ -50,19 +50,18 @@ public sealed partial class Sd3Transformer
         var projected = a.Projected.View(imageShape);
         backend.Linear(attnImage, blk.Attn.ToOut, projected);
         observer?.Observe($"{name}.attn.out_img", projected);
-        backend.GatedResidual(x, projected, new(emb, GateMsa));
 
-        // attn2 (SD3.5 dual attention): image-only self-attention among the tokens present.
+        // attn2 (SD3.5 dual attention): image-only self-attention among the tokens present. Then ff: the image
+        // feed-forward, its norm in one pass with the last residual update.
         if (blk.Attn2 != null)
         {
+            backend.GatedResidual(x, projected, new(emb, GateMsa));
             ImageAttention($"{name}.attn2", blk.Attn2, a.NormX2.View(imageShape), attnImage, 2 * index + 1, cacheMode, activePatches, observer);
             backend.Linear(attnImage, blk.Attn2.ToOut, projected);
             observer?.Observe($"{name}.attn2.out", projected);
-            backend.GatedResidual(x, projected, new(emb, GateMsa2));
         }
-
-        // ff: image feed-forward.
-        backend.LayerNormModulate(x, new(emb, ScaleMlp), new Modulation(emb, ShiftMlp), normX, NormEps);
+        backend.GatedResidualLayerNormModulate(x, projected, new(emb, blk.Attn2 != null ? GateMsa2 : GateMsa),
+            new(emb, ScaleMlp), new Modulation(emb, ShiftMlp), normX, NormEps);
         FeedForward(blk.Ff, normX, projected);
         observer?.Observe($"{name}.ff.out", projected);
         backend.GatedResidual(x, projected, new(emb, GateMlp));
@@ -74,8 +73,8 @@ public sealed partial class Sd3Transformer
         var projectedContext = a.Projected.View(textShape);
         backend.Linear(attnContext, blk.AttnContext.ToAddOut!, projectedContext);
         observer?.Observe($"{name}.attn.out_ctx", projectedContext);
-        backend.GatedResidual(context, projectedContext, new(embContext, GateMsa));
-        backend.LayerNormModulate(context, new(embContext, ScaleMlp), new Modulation(embContext, ShiftMlp), normContext, NormEps);
+        backend.GatedResidualLayerNormModulate(context, projectedContext, new(embContext, GateMsa),
+            new(embContext, ScaleMlp), new Modulation(embContext, ShiftMlp), normContext, NormEps);
         FeedForward(blk.FfContext!, normContext, projectedContext);
         observer?.Observe($"{name}.ff_context.out", projectedContext);
         backend.GatedResidual(context, projectedContext, new(embContext, GateMlp));
@@ -86,12 +85,9 @@ public sealed partial class Sd3Transformer
         KvCacheMode cacheMode, IndexList? activePatches, IActivationObserver? observer)
     {
         var a = setup.Arena;
-        var (q, k, v) = (a.Q.View(normX.Shape), a.K.View(normX.Shape), a.V.View(normX.Shape));
-        var (cq, ck, cv) = (a.ContextQ.View(normContext.Shape), a.ContextK.View(normContext.Shape), a.ContextV.View(normContext.Shape));
-        Project(blk.Attn, normX, q, k, v);
-        backend.Linear(normContext, blk.AttnContext.AddQProj, cq);
-        backend.Linear(normContext, blk.AttnContext.AddKProj, ck);
-        backend.Linear(normContext, blk.AttnContext.AddVProj, cv);
+        var (q, k, v) = Project(blk.Attn, normX);
+        var (cq, ck, cv) = Qkv(a.ContextQkv, normContext.Shape);
+        backend.Linear(normContext, blk.AttnContext.AddQkvProj, StackedParts.Output(a.ContextQkv, 3, normContext.Shape));
         if (blk.AttnContext.NormAddedQ != null) backend.RmsNormHeads(cq, blk.AttnContext.NormAddedQ, HeadDim, NormEps);
         if (blk.AttnContext.NormAddedK != null) backend.RmsNormHeads(ck, blk.AttnContext.NormAddedK, HeadDim, NormEps);
 
@@ -120,8 +116,7 @@ public sealed partial class Sd3Transformer
         KvCacheMode cacheMode, IndexList? activePatches, IActivationObserver? observer)
     {
         var a = setup.Arena;
-        var (q, k, v) = (a.Q.View(input.Shape), a.K.View(input.Shape), a.V.View(input.Shape));
-        Project(w, input, q, k, v);
+        var (q, k, v) = Project(w, input);
         var (keys, values) = setup.KvCache.Through(cacheSlot, k, v, cacheMode, activePatches);
         observer?.ObserveHeads(name + ".q", q, null, Heads, HeadDim);
         observer?.ObserveHeads(name + ".k", k, null, Heads, HeadDim);
@@ -134,14 +129,21 @@ public sealed partial class Sd3Transformer
         observer?.ObserveHeads(name + ".sdpa_out", output, null, Heads, HeadDim);
     }
 
-    /// <summary>to_q/to_k/to_v, then the per-head RMS qk-norm where the model has one.</summary>
-    void Project(AttentionWeights w, Tensor input, Tensor q, Tensor k, Tensor v)
+    /// <summary>to_q/to_k/to_v (one Linear of three parts into the arena's q, k, v), then the per-head RMS qk-norm where the model has one.</summary>
+    (Tensor Q, Tensor K, Tensor V) Project(AttentionWeights w, Tensor input)
     {
-        backend.Linear(input, w.ToQ, q);
-        backend.Linear(input, w.ToK, k);
-        backend.Linear(input, w.ToV, v);
+        var qkv = setup.Arena.Qkv;
+        var (q, k, v) = Qkv(qkv, input.Shape);
+        backend.Linear(input, w.ToQkv, StackedParts.Output(qkv, 3, input.Shape));
         if (w.NormQ != null) backend.RmsNormHeads(q, w.NormQ, HeadDim, NormEps);
         if (w.NormK != null) backend.RmsNormHeads(k, w.NormK, HeadDim, NormEps);
+        return (q, k, v);
+    }
+
+    static (Tensor Q, Tensor K, Tensor V) Qkv(Tensor stacked, int[] shape)
+    {
+        var parts = StackedParts.Split(stacked, 3, shape);
+        return (parts[0], parts[1], parts[2]);
     }
 
     void FeedForward(FeedForwardWeights w, Tensor input, Tensor output)

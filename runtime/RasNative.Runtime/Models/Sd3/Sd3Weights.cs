@@ -46,27 +46,27 @@ public sealed record FeedForwardWeights(LinearWeight Proj, LinearWeight Out)
         new(w.Linear(prefix + ".net.0.proj", bias: true, 4 * width, width), w.Linear(prefix + ".net.2", bias: true, width, 4 * width));
 }
 
-/// <summary>One attention module's projections and optional per-head RMS qk-norm weights.</summary>
-public sealed record AttentionWeights(
-    LinearWeight ToQ, LinearWeight ToK, LinearWeight ToV, LinearWeight ToOut, Tensor? NormQ, Tensor? NormK)
+/// <summary>
+/// One attention module's projections and optional per-head RMS qk-norm weights; to_q, to_k and to_v read the same
+/// input and are bound as one Linear of three parts (q, k, v in that order).
+/// </summary>
+public sealed record AttentionWeights(LinearWeight ToQkv, LinearWeight ToOut, Tensor? NormQ, Tensor? NormK)
 {
     public static AttentionWeights Bind(WeightBinder w, string prefix, int width, int headDim, bool qkNorm) => new(
-        w.Linear(prefix + ".to_q", bias: true, width, width),
-        w.Linear(prefix + ".to_k", bias: true, width, width),
-        w.Linear(prefix + ".to_v", bias: true, width, width),
+        w.LinearParts([prefix + ".to_q", prefix + ".to_k", prefix + ".to_v"], bias: true, width, width),
         w.Linear(prefix + ".to_out.0", bias: true, width, width),
         qkNorm ? w.Parameter(prefix + ".norm_q.weight", headDim) : null,
         qkNorm ? w.Parameter(prefix + ".norm_k.weight", headDim) : null);
 }
 
-/// <summary>The context stream's projections of a joint attention (add_*_proj, to_add_out, norm_added_*).</summary>
-public sealed record ContextAttentionWeights(
-    LinearWeight AddQProj, LinearWeight AddKProj, LinearWeight AddVProj, LinearWeight? ToAddOut, Tensor? NormAddedQ, Tensor? NormAddedK)
+/// <summary>
+/// The context stream's projections of a joint attention (add_q_proj, add_k_proj, add_v_proj as one Linear of three
+/// parts; to_add_out, norm_added_*).
+/// </summary>
+public sealed record ContextAttentionWeights(LinearWeight AddQkvProj, LinearWeight? ToAddOut, Tensor? NormAddedQ, Tensor? NormAddedK)
 {
     public static ContextAttentionWeights Bind(WeightBinder w, string prefix, int width, int headDim, bool qkNorm, bool contextPreOnly) => new(
-        w.Linear(prefix + ".add_q_proj", bias: true, width, width),
-        w.Linear(prefix + ".add_k_proj", bias: true, width, width),
-        w.Linear(prefix + ".add_v_proj", bias: true, width, width),
+        w.LinearParts([prefix + ".add_q_proj", prefix + ".add_k_proj", prefix + ".add_v_proj"], bias: true, width, width),
         contextPreOnly ? null : w.Linear(prefix + ".to_add_out", bias: true, width, width),
         qkNorm ? w.Parameter(prefix + ".norm_added_q.weight", headDim) : null,
         qkNorm ? w.Parameter(prefix + ".norm_added_k.weight", headDim) : null);

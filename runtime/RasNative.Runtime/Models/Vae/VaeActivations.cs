@@ -21,12 +21,7 @@ internal sealed class VaeActivations
         Image0 = backend.Allocate(checked((int)largest));
         Image1 = backend.Allocate(checked((int)largest));
         Image2 = backend.Allocate(checked((int)largest));
-        if (config.MidBlockAddAttention)
-        {
-            Query = backend.Allocate(checked((int)(latentPixels * top)));
-            Key = backend.Allocate(checked((int)(latentPixels * top)));
-            Value = backend.Allocate(checked((int)(latentPixels * top)));
-        }
+        if (config.MidBlockAddAttention) Qkv = backend.Allocate(checked((int)(3 * latentPixels * top)));
         Output = backend.Allocate(checked((int)(latentPixels * scale * scale * config.OutChannels)));
     }
 
@@ -34,9 +29,8 @@ internal sealed class VaeActivations
     public Tensor Image0 { get; }
     public Tensor Image1 { get; }
     public Tensor Image2 { get; }
-    public Tensor? Query { get; }
-    public Tensor? Key { get; }
-    public Tensor? Value { get; }
+    /// <summary>The mid-block attention's q, k, v one after the other (the to_q/k/v Linear of three parts), when it has one.</summary>
+    public Tensor? Qkv { get; }
     public Tensor Output { get; }
 
     /// <summary>

@@ -243,10 +243,10 @@ public sealed class VaeDecoder
         var normed = buffers.Scratch1.View(1, height, width, channels);
         backend.GroupNorm(x, attention.GroupNorm.Weight, attention.GroupNorm.Bias, Groups, NormEps, silu: false, normed);
         var rows = normed.View(1, tokens, channels);
-        var (q, k, v) = (a.Query!.View(1, tokens, channels), a.Key!.View(1, tokens, channels), a.Value!.View(1, tokens, channels));
-        backend.Linear(rows, attention.ToQ, q);
-        backend.Linear(rows, attention.ToK, k);
-        backend.Linear(rows, attention.ToV, v);
+        int[] shape = [1, tokens, channels];
+        var qkv = StackedParts.Split(a.Qkv!, 3, shape);
+        var (q, k, v) = (qkv[0], qkv[1], qkv[2]);
+        backend.Linear(rows, attention.ToQkv, StackedParts.Output(a.Qkv!, 3, shape));
         var attended = buffers.Scratch2.View(1, tokens, channels);
         backend.Attention(new AttentionArgs
         {

@@ -62,13 +62,11 @@ public sealed record ResnetBlockWeights(int InChannels, int OutChannels, GroupNo
 }
 
 /// <summary>The mid block's single-head self-attention over the h·w positions (diffusers stores its projections as Linear [C, C]).</summary>
-public sealed record VaeAttentionWeights(GroupNormWeights GroupNorm, LinearWeight ToQ, LinearWeight ToK, LinearWeight ToV, LinearWeight ToOut)
+public sealed record VaeAttentionWeights(GroupNormWeights GroupNorm, LinearWeight ToQkv, LinearWeight ToOut)
 {
     public static VaeAttentionWeights Bind(WeightBinder w, string prefix, int channels) => new(
         GroupNormWeights.Bind(w, prefix + ".group_norm", channels),
-        w.Linear(prefix + ".to_q", bias: true, channels, channels),
-        w.Linear(prefix + ".to_k", bias: true, channels, channels),
-        w.Linear(prefix + ".to_v", bias: true, channels, channels),
+        w.LinearParts([prefix + ".to_q", prefix + ".to_k", prefix + ".to_v"], bias: true, channels, channels),
         w.Linear(prefix + ".to_out.0", bias: true, channels, channels));
 }
 

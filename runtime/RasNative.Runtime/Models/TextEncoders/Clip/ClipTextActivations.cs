@@ -10,9 +10,7 @@ internal sealed class ClipTextActivations
         int rows = checked(batch * tokens);
         X = backend.Allocate(checked(rows * width));
         Norm = backend.Allocate(checked(rows * width));
-        Q = backend.Allocate(checked(rows * width));
-        K = backend.Allocate(checked(rows * width));
-        V = backend.Allocate(checked(rows * width));
+        Qkv = backend.Allocate(checked(3 * rows * width));
         Attention = backend.Allocate(checked(rows * width));
         Projected = backend.Allocate(checked(rows * width));
         Hidden = backend.Allocate(checked(rows * intermediate));
@@ -24,9 +22,8 @@ internal sealed class ClipTextActivations
 
     public Tensor X { get; }
     public Tensor Norm { get; }
-    public Tensor Q { get; }
-    public Tensor K { get; }
-    public Tensor V { get; }
+    /// <summary>q, k, v one after the other (the q/k/v_proj Linear of three parts).</summary>
+    public Tensor Qkv { get; }
     public Tensor Attention { get; }
     public Tensor Projected { get; }
     public Tensor Hidden { get; }

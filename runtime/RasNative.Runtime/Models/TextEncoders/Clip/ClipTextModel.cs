@@ -118,15 +118,15 @@ public sealed class ClipTextModel
         int batch = x.Dim(0), tokens = x.Dim(1), d = Config.HiddenSize;
         string prefix = $"layer{index}";
         var norm = a.Norm.View(batch, tokens, d);
-        var (q, k, v) = (a.Q.View(batch, tokens, d), a.K.View(batch, tokens, d), a.V.View(batch, tokens, d));
+        int[] shape = [batch, tokens, d];
+        var qkv = StackedParts.Split(a.Qkv, 3, shape);
+        var (q, k, v) = (qkv[0], qkv[1], qkv[2]);
         var attention = a.Attention.View(batch, tokens, d);
         var projected = a.Projected.View(batch, tokens, d);
 
         backend.LayerNorm(x, w.LayerNorm1.Weight, w.LayerNorm1.Bias, norm, Config.LayerNormEps);
         observer?.Observe(prefix + ".layer_norm1", norm);
-        backend.Linear(norm, w.QProj, q);
-        backend.Linear(norm, w.KProj, k);
-        backend.Linear(norm, w.VProj, v);
+        backend.Linear(norm, w.QkvProj, StackedParts.Output(a.Qkv, 3, shape));
         // transformers scales q after its bias (q_proj(x)·head_dim^-0.5), as the attention's Scale does.
         backend.Attention(new AttentionArgs
         {

@@ -43,7 +43,7 @@ public sealed record LayerNormWeights(Tensor Weight, Tensor Bias)
 
 /// <summary>text_model.encoder.layers.{i}: CLIPEncoderLayer (pre-LN self-attention and MLP).</summary>
 public sealed record ClipLayerWeights(
-    LayerNormWeights LayerNorm1, LinearWeight QProj, LinearWeight KProj, LinearWeight VProj, LinearWeight OutProj,
+    LayerNormWeights LayerNorm1, LinearWeight QkvProj, LinearWeight OutProj,
     LayerNormWeights LayerNorm2, LinearWeight Fc1, LinearWeight Fc2)
 {
     public static ClipLayerWeights Bind(WeightBinder w, ClipTextConfig config, string prefix)
@@ -51,9 +51,7 @@ public sealed record ClipLayerWeights(
         int d = config.HiddenSize;
         return new(
             LayerNormWeights.Bind(w, prefix + ".layer_norm1", d),
-            w.Linear(prefix + ".self_attn.q_proj", bias: true, d, d),
-            w.Linear(prefix + ".self_attn.k_proj", bias: true, d, d),
-            w.Linear(prefix + ".self_attn.v_proj", bias: true, d, d),
+            w.LinearParts([prefix + ".self_attn.q_proj", prefix + ".self_attn.k_proj", prefix + ".self_attn.v_proj"], bias: true, d, d),
             w.Linear(prefix + ".self_attn.out_proj", bias: true, d, d),
             LayerNormWeights.Bind(w, prefix + ".layer_norm2", d),
             w.Linear(prefix + ".mlp.fc1", bias: true, config.IntermediateSize, d),

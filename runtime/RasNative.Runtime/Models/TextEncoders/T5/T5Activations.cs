@@ -10,9 +10,7 @@ internal sealed class T5Activations
         int rows = checked(batch * tokens);
         X = backend.Allocate(checked(rows * width));
         Norm = backend.Allocate(checked(rows * width));
-        Q = backend.Allocate(checked(rows * inner));
-        K = backend.Allocate(checked(rows * inner));
-        V = backend.Allocate(checked(rows * inner));
+        Qkv = backend.Allocate(checked(3 * rows * inner));
         Attention = backend.Allocate(checked(rows * inner));
         Projected = backend.Allocate(checked(rows * width));
         Gate = backend.Allocate(checked(rows * feedForward));
@@ -23,9 +21,8 @@ internal sealed class T5Activations
 
     public Tensor X { get; }
     public Tensor Norm { get; }
-    public Tensor Q { get; }
-    public Tensor K { get; }
-    public Tensor V { get; }
+    /// <summary>q, k, v one after the other (the q/k/v Linear of three parts).</summary>
+    public Tensor Qkv { get; }
     public Tensor Attention { get; }
     public Tensor Projected { get; }
     public Tensor Gate { get; }

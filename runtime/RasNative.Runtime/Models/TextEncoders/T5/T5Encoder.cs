@@ -98,15 +98,15 @@ public sealed class T5Encoder
         int batch = x.Dim(0), tokens = x.Dim(1), d = Config.DModel, inner = Config.InnerDim, ff = Config.DFf;
         string prefix = $"block{index}";
         var norm = a.Norm.View(batch, tokens, d);
-        var (q, k, v) = (a.Q.View(batch, tokens, inner), a.K.View(batch, tokens, inner), a.V.View(batch, tokens, inner));
+        int[] shape = [batch, tokens, inner];
+        var qkv = StackedParts.Split(a.Qkv, 3, shape);
+        var (q, k, v) = (qkv[0], qkv[1], qkv[2]);
         var attention = a.Attention.View(batch, tokens, inner);
         var projected = a.Projected.View(batch, tokens, d);
 
         backend.RmsNormModulate(x, w.AttentionLayerNorm, null, norm, Config.LayerNormEpsilon);
         observer?.Observe(prefix + ".attn_norm", norm);
-        backend.Linear(norm, w.Q, q);
-        backend.Linear(norm, w.K, k);
-        backend.Linear(norm, w.V, v);
+        backend.Linear(norm, w.Qkv, StackedParts.Output(a.Qkv, 3, shape));
         backend.Attention(new AttentionArgs
         {
             Query1 = q, Key1 = k, Value1 = v, Output1 = attention,

@@ -43,7 +43,7 @@ public sealed class T5EncoderWeights
 
 /// <summary>encoder.block.{i}: T5LayerSelfAttention (layer.0) and T5LayerFF with T5DenseGatedActDense (layer.1).</summary>
 public sealed record T5BlockWeights(
-    Tensor AttentionLayerNorm, LinearWeight Q, LinearWeight K, LinearWeight V, LinearWeight O,
+    Tensor AttentionLayerNorm, LinearWeight Qkv, LinearWeight O,
     Tensor FeedForwardLayerNorm, LinearWeight Wi0, LinearWeight Wi1, LinearWeight Wo)
 {
     public static T5BlockWeights Bind(WeightBinder w, T5EncoderConfig config, string prefix)
@@ -52,9 +52,7 @@ public sealed record T5BlockWeights(
         string attention = prefix + ".layer.0.SelfAttention", ff = prefix + ".layer.1.DenseReluDense";
         return new(
             w.Parameter(prefix + ".layer.0.layer_norm.weight", d),
-            w.Linear(attention + ".q", bias: false, inner, d),
-            w.Linear(attention + ".k", bias: false, inner, d),
-            w.Linear(attention + ".v", bias: false, inner, d),
+            w.LinearParts([attention + ".q", attention + ".k", attention + ".v"], bias: false, inner, d),
             w.Linear(attention + ".o", bias: false, d, inner),
             w.Parameter(prefix + ".layer.1.layer_norm.weight", d),
             w.Linear(ff + ".wi_0", bias: false, config.DFf, d),
