@@ -10,8 +10,9 @@ out=${1:?usage: gpu-bundle.sh OUT_DIR}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 fixtures=${RASNATIVE_FIXTURES:-$repo/../shared/fixtures}
 limit_mib=64
-# sd3/ and ras/ feed the SD3 model tests; the Lumina folders are shipped as soon as they exist.
-fixture_sets=(sd3 ras lumina-next ras-lumina)
+# sd3/ and ras/ feed the SD3 model tests, vae/ the VAE decoder tests, text-encoders/ the encoder tests; the Lumina folders
+# are shipped as soon as they exist.
+fixture_sets=(sd3 ras lumina-next ras-lumina vae text-encoders sd3-pipeline sd3-single-file)
 
 [ -d "$fixtures/sd3" ] && [ -d "$fixtures/ras" ] || { echo "error: $fixtures has no sd3/ and ras/ (set RASNATIVE_FIXTURES)" >&2; exit 1; }
 command -v dotnet >/dev/null || { echo "error: dotnet SDK not found" >&2; exit 1; }

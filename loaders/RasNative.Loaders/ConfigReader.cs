@@ -59,6 +59,15 @@ internal sealed class ConfigReader
             .ToArray();
     }
 
+    public string[] StringArray(string key)
+    {
+        if (Value(key) is not { } value) return [];
+        if (value.ValueKind != JsonValueKind.Array) throw WrongType(key, "an array of strings", value);
+        return value.EnumerateArray()
+            .Select(item => item.ValueKind == JsonValueKind.String ? item.GetString()! : throw WrongType(key, "an array of strings", value))
+            .ToArray();
+    }
+
     JsonElement? Value(string key) =>
         json.TryGetProperty(key, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 

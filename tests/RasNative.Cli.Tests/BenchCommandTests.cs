@@ -67,4 +67,30 @@ public class BenchCommandTests
         Assert.StartsWith("error: --model random:nope", err);
         Assert.Contains("random:sd3-medium", err);
     }
+
+    [Fact]
+    public void TextEncoderPresetsRunOneForwardOfTheirLength()
+    {
+        var (code, stdout, err) = CliHarness.Run("bench", "--model", "random:clip-l", "--repeat", "1", "--batch", "1", "--weight-dtype", "bf16", "--json");
+        Assert.True(code == 0, err);
+        var report = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(77, report.GetProperty("text_tokens").GetInt32());
+        Assert.Equal(0, report.GetProperty("image_tokens").GetInt32());
+        // CLIP-L: 123 M parameters, nearly all in bf16 matrices (≈ 235 MiB) and the float32 vectors.
+        Assert.InRange(report.GetProperty("weights_mib").GetDouble(), 230, 250);
+        Assert.True(report.GetProperty("gflop_per_forward").GetDouble() > 0);
+
+        // Refused before any of T5-XXL's 4.76 billion random weights are generated.
+        var line = CliAssert.OneError(CliHarness.Run("bench", "--model", "random:t5-xxl", "--steps", "4"), "--steps");
+        Assert.Contains("text encoder", line);
+        Environment.SetEnvironmentVariable("RASNATIVE_HOST_MEMORY", "8G");
+        try
+        {
+            Assert.Matches(@"bench random:t5-xxl with F32 weights needs about 17\.7 GB", CliAssert.OneError(CliHarness.Run("bench", "--model", "random:t5-xxl"), "needs about"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("RASNATIVE_HOST_MEMORY", null);
+        }
+    }
 }

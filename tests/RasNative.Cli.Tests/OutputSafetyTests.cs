@@ -66,11 +66,11 @@ public class OutputSafetyTests
     public void AFifoIsNeverReplaced()
     {
         using var temp = new TempFolder();
-        var fifo = temp.File("pipe");
+        var fifo = temp.File("pipe.safetensors");
         Assert.Equal(0, System.Diagnostics.Process.Start("mkfifo", fifo).WaitForExitAndCode());
         CliAssert.OneError(CliHarness.Run(Generate(fifo)), "not a regular file");
         Assert.Equal(Loaders.Files.FileKind.Other, Loaders.Files.FileIdentity.Of(fifo).Kind);
-        CliAssert.NothingWritten(temp.Path, "pipe");
+        CliAssert.NothingWritten(temp.Path, "pipe.safetensors");
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public class OutputSafetyTests
         var (code, _, stderr) = CliHarness.Run(Generate(temp.File("out.safetensors"), "--ras-ratio", "0.5", "--ras-start", "1"));
         Assert.True(code == 0, stderr);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Matches(@"^generate: wrote .*out\.safetensors \(latents \[1, 4, 24, 24\]\); 3 steps \(1 dense, 2 RAS; \d+ of 432 patch evaluations\); [0-9.]+ s; peak memory [0-9.]+ [KMG]B$", line);
+        Assert.Matches(@"^generate: wrote .*out\.safetensors \(latents \[1, 4, 24, 24\]\); 3 steps \(1 dense, 2 RAS; \d+ of 432 patch evaluations\); RAS ratio 0.5; seed none \(--latents\); [0-9.]+ s; peak memory [0-9.]+ [KMG]B$", line);
 
         (code, _, stderr) = CliHarness.Run("forward", "--model", FixturePaths.Get("sd3", "sd3-tiny"),
             "--inputs", FixturePaths.Get("sd3", "sd3-tiny", "case_a.safetensors"), "--output", temp.File("sample.safetensors"));

@@ -156,7 +156,7 @@ public class SingleFileCommandTests
         using var temp = new TempFolder();
         CheckpointRewriter.Rewrite(AllInOne, temp.File("vae.safetensors"), name => name.StartsWith("first_stage_model.", StringComparison.Ordinal) ? name : null);
         BadInputTests.AssertRejected(temp, "no SD3 / SD3.5 transformer", "generate", "--model", temp.File("vae.safetensors"),
-            "--embeddings", FixturePaths.Get("ras", "embeddings.safetensors"), "--seed", "1", "--width", "64", "--height", "64", "--output", temp.File("out.st"));
+            "--embeddings", FixturePaths.Get("ras", "embeddings.safetensors"), "--seed", "1", "--width", "64", "--height", "64", "--output", temp.File("out.safetensors"));
     }
 
     [Fact]

@@ -55,6 +55,16 @@ public class RasStepPlanTests
     }
 
     [Fact]
+    public void DenseStepsOfTheRasRangeStoreTheCacheAndStepsAfterTheEndDoNot()
+    {
+        // Steps 4–7 skip no patch and run dense: like start − 1 and the resets they refresh the cache.
+        var options = new RasOptions(0.8125, 4, 30, [12, 22], RasMetric.Std, 1.0, SkipNumStep: 256, SkipNumStepLength: 4);
+        Assert.Equal([3, 4, 5, 6, 7, 12, 22], Where(30, new RasStepPlan(options, 30, 4096).IsStoreStep));
+        var endsEarly = new RasStepPlan(new RasOptions(0.5, 4, 8, [], RasMetric.Std, 0.3), 12, 144);
+        Assert.Equal([3], Where(12, endsEarly.IsStoreStep));
+    }
+
+    [Fact]
     public void EndBeforeTheLastStepKeepsTheOfficialBounds()
     {
         // RAS(i) allows i == end, the selection only i + 1 < end: step 8 is a RAS step reusing step 7's selection.

@@ -12,7 +12,12 @@ namespace RasNative.Sampler.Tests;
 /// <summary>The whole denoising loop on the CPU backend against diffusers' pipeline and the official RAS runs.</summary>
 public class Sd3SamplerTests
 {
-    const double Atol = 1e-4, Rtol = 1e-4;
+    // fixtures/sd3-pipeline README, free-running float32 pipeline: latents within 1e-4 + 1e-5·|ref| (the scheduler
+    // fixture's run is one such pipeline; its float32-vs-float64 spread is 1.6e-6).
+    const double PipelineAtol = 1e-4, PipelineRtol = 1e-5;
+
+    // fixtures/ras README: a float32 implementation should match the latents to about 1e-4 (absolute).
+    const double RasAtol = 1e-4, RasRtol = 0;
 
     static Sd3Transformer LoadModel(string path, CpuBackend backend)
     {
@@ -34,8 +39,8 @@ public class Sd3SamplerTests
             report => steps.Add((float[])report.Latents.Clone()));
 
         for (int i = 0; i < 10; i++)
-            Closeness.AssertClose(run.ReadFloat32($"step{i:00}.latents"), steps[i], Atol, Rtol, $"step{i:00}.latents");
-        Closeness.AssertClose(run.ReadFloat32("latents_final"), final, Atol, Rtol, "latents_final");
+            Closeness.AssertClose(run.ReadFloat32($"step{i:00}.latents"), steps[i], PipelineAtol, PipelineRtol, $"step{i:00}.latents");
+        Closeness.AssertClose(run.ReadFloat32("latents_final"), final, PipelineAtol, PipelineRtol, "latents_final");
     }
 
     [Theory]
@@ -45,7 +50,7 @@ public class Sd3SamplerTests
     public void OfficialRasRunIsReproduced(string runName)
     {
         using var backend = new CpuBackend();
-        OfficialRuns.ReproduceSd3(backend, runName, Atol, Rtol);
+        OfficialRuns.ReproduceSd3(backend, runName, RasAtol, RasRtol);
     }
 
     [Fact]

@@ -12,7 +12,9 @@ public static class RasNativeCli
         var root = new RootCommand("RasNative: diffusion transformers (SD3/SD3.5 MMDiT) with Region-Adaptive Sampling, in C# on CPU and CUDA.");
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(ForwardCommand.Create());
+        root.Subcommands.Add(EncodeCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(DecodeCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(KernelsCommand.Create());
         return root;

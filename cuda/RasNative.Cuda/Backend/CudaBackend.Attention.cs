@@ -12,7 +12,8 @@ public sealed partial class CudaBackend
     /// <summary>
     /// Correct-first attention: segments are concatenated into contiguous Q/K/V, then per batch row and per
     /// query head within a GQA group, over a chunk of kv heads: S = scale·Q·Kᵀ (strided-batched GEMM into
-    /// float32), P = softmax(S) with the key mask (kernel), O = P·V (strided-batched GEMM), and O is split
+    /// float32), P = softmax(S + position bias) with the key and causal masks (kernel; the bias is read from its
+    /// [buckets, heads] table per score, never materialised), O = P·V (strided-batched GEMM), and O is split
     /// back into the output segments. Query head h = g·rep + r reads kv head g, so fixing r makes the query
     /// heads of a chunk evenly strided (rep·headDim) and one batched GEMM covers them.
     /// </summary>
@@ -27,6 +28,10 @@ public sealed partial class CudaBackend
         Require(Rows(args.Value1, args.Value2, batch, kvWidth, "value") == tk, "value rows differ from key rows");
         Require(Rows(args.Output1, args.Output2, batch, qWidth, "output") == tq, "output rows differ from query rows");
         Require(args.KeyMask is null || args.KeyMask.Length == (long)batch * tk, $"key mask {args.KeyMask} for [{batch}, {tk}]");
+        var bias = args.PositionBias;
+        Require(bias is null || (bias.Table.Rank == 2 && bias.Table.Dim(1) == heads && bias.Buckets.Count == tq + tk - 1),
+            $"position bias table {bias?.Table} for {heads} heads with {bias?.Buckets.Count} bucket ids for {tq} queries and {tk} keys");
+        ulong biasTable = bias is null ? 0UL : Ptr(bias.Table), buckets = bias is null ? 0UL : Ptr(bias.Buckets);
         if (batch == 0 || tq == 0) return;
 
         var q = Contiguous(args.Query1, args.Query2, batch, qWidth);
@@ -54,7 +59,8 @@ public sealed partial class CudaBackend
                     calls.GemmStridedBatchedEx(Cublas.OpT, Cublas.OpN, tk, tq, d,
                         args.Scale, kb + (ulong)kvHead, type, kvWidth, d, qb + (ulong)qHead, type, qWidth, (long)rep * d,
                         0, scores, 0 /* CUDA_R_32F */, tk, block, count);
-                    LaunchRows("softmax_rows", count * (long)tq, scores, probs, mask, count * (long)tq, tk);
+                    LaunchRows("softmax_rows", count * (long)tq, scores, probs, mask, count * (long)tq, tk,
+                        tq, args.Causal ? 1 : 0, biasTable, buckets, heads, g0 * rep + r, rep);
                     // Column-major: Oᵀ [d × tq] = V_g [d × tk] · Pᵀ [tk × tq], written into head h's channels.
                     calls.GemmStridedBatchedEx(Cublas.OpN, Cublas.OpN, d, tq, tk,
                         1, vb + (ulong)kvHead, type, kvWidth, d, probs, type, tk, block,

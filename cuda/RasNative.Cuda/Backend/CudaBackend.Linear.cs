@@ -18,11 +18,17 @@ public sealed partial class CudaBackend
         int rows = x.Rows;
         Require(x.Dim(-1) == w.InFeatures && y.Dim(-1) == w.OutFeatures && y.Rows == rows, $"linear {x} · [{w.OutFeatures}, {w.InFeatures}]ᵀ → {y}");
         if (rows == 0) return;
-        int type = DType.CudaDataType();
-        calls.GemmEx(Cublas.OpT, Cublas.OpN, w.OutFeatures, rows, w.InFeatures,
-            1, ComputeWeight(w), type, w.InFeatures, Ptr(x), type, w.InFeatures,
-            0, Ptr(y), type, w.OutFeatures);
+        Gemm(w, ComputeWeight(w), Ptr(x), rows, Ptr(y));
         if (w.HasBias || activation != Activation.None)
             Launch("bias_activation", y.Length, Ptr(y), w.Bias, y.Length, w.OutFeatures, (int)activation);
+    }
+
+    /// <summary>y [rows, out] = x [rows, in] · matrixᵀ by cublasGemmEx, where matrix is <paramref name="w"/>'s [out, in] in the compute dtype.</summary>
+    void Gemm(CudaLinearWeight w, ulong matrix, ulong x, int rows, ulong y)
+    {
+        int type = DType.CudaDataType();
+        calls.GemmEx(Cublas.OpT, Cublas.OpN, w.OutFeatures, rows, w.InFeatures,
+            1, matrix, type, w.InFeatures, x, type, w.InFeatures,
+            0, y, type, w.OutFeatures);
     }
 }

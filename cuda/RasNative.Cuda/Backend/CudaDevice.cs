@@ -79,6 +79,27 @@ public sealed unsafe class CudaDevice : IDisposable
 
     public void MakeCurrent() => Driver.Check(Driver.cuCtxSetCurrent(Context));
 
+    /// <summary>
+    /// Device memory free now (cuMemGetInfo in the device's primary context, retained for the query only), for the
+    /// memory checks made before anything is loaded.
+    /// </summary>
+    public static long FreeMemory(int ordinal = 0)
+    {
+        Driver.Check(Driver.cuInit(0));
+        Driver.Check(Driver.cuDeviceGet(out int device, ordinal));
+        Driver.Check(Driver.cuDevicePrimaryCtxRetain(out var context, device));
+        try
+        {
+            Driver.Check(Driver.cuCtxSetCurrent(context));
+            Driver.Check(Driver.cuMemGetInfo(out var free, out _));
+            return (long)free;
+        }
+        finally
+        {
+            Driver.cuDevicePrimaryCtxRelease(device);
+        }
+    }
+
     internal static string DeviceName(int device)
     {
         var buffer = stackalloc byte[256];

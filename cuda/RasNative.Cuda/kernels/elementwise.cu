@@ -43,8 +43,8 @@ extern "C" __global__ void fill(T* y, float value, long long n)
     GRID_STRIDE(i, n) y[i] = v;
 }
 
-// Linear's epilogue after the GEMM: y = act(y + bias[col]); activation 0 none, 1 GELU (tanh), 2 SiLU
-// (the RasNative.Runtime.Backends.Activation values). bias may be null.
+// Linear's epilogue after the GEMM: y = act(y + bias[col]); activation 0 none, 1 GELU (tanh), 2 SiLU, 3 exact
+// GELU (erf), 4 quick GELU v·sigmoid(1.702·v) (the RasNative.Runtime.Backends.Activation values). bias may be null.
 extern "C" __global__ void bias_activation(T* y, const T* bias, long long n, int cols, int activation)
 {
     GRID_STRIDE(i, n)
@@ -55,6 +55,10 @@ extern "C" __global__ void bias_activation(T* y, const T* bias, long long n, int
             v = 0.5f * v * (1.0f + tanhf(0.7978845608028654f * (v + 0.044715f * v * v * v)));
         else if (activation == 2)
             v = v / (1.0f + expf(-v));
+        else if (activation == 3)
+            v = v * 0.5f * (1.0f + erff(v * 0.70710678118654752f));
+        else if (activation == 4)
+            v = v / (1.0f + expf(-1.702f * v));
         store(y, i, v);
     }
 }

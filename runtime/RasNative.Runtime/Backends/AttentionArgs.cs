@@ -3,7 +3,7 @@ using RasNative.Runtime.Tensors;
 namespace RasNative.Runtime.Backends;
 
 /// <summary>
-/// softmax(Q·Kᵀ·scale + mask)·V per batch and head, where the query, key and value sequences are each the
+/// softmax(Q·Kᵀ·scale + bias + mask)·V per batch and head, where the query, key and value sequences are each the
 /// concatenation of up to two token segments (image tokens first, then text tokens, as diffusers' joint
 /// attention concatenates them). Every segment is [B, rows, heads·headDim] with head h in channels
 /// h·headDim … h·headDim+headDim−1; keys/values are [B, rows, kvHeads·headDim] and query head h reads
@@ -26,8 +26,14 @@ public sealed record AttentionArgs
     public required int HeadDim { get; init; }
     public required float Scale { get; init; }
 
-    /// <summary>Optional [B, total keys] tensor: 1 = attend, 0 = masked (Lumina caption padding).</summary>
+    /// <summary>Optional [B, total keys] tensor: 1 = attend, 0 = masked (Lumina caption padding, CLIP/T5 attention_mask).</summary>
     public Tensor? KeyMask { get; init; }
+
+    /// <summary>Masks every key after the query's own position (key j &gt; query i over the concatenated segments): CLIP's causal mask.</summary>
+    public bool Causal { get; init; }
+
+    /// <summary>Optional bias added to the scores before the softmax (T5's relative positions).</summary>
+    public RelativePositionBias? PositionBias { get; init; }
 
     public int EffectiveKvHeads => KvHeads == 0 ? Heads : KvHeads;
 }

@@ -40,6 +40,15 @@ public interface IBackend : ITensorAllocator, IDisposable
     /// <summary>The <see cref="LinearWeight.Bytes"/> <see cref="UploadLinear"/> would hold for such a weight (memory estimates before loading).</summary>
     long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias);
 
+    /// <summary>
+    /// An nn.Embedding table [rows, width] as stored (F32, F16, BF16, F8_E4M3 or F8_E5M2 with its scale), kept in the
+    /// stored width wherever that is narrower than the compute dtype (see <see cref="EmbeddingTable"/>).
+    /// </summary>
+    EmbeddingTable UploadEmbedding(StoredTensor table, int rows, int width);
+
+    /// <summary>The <see cref="EmbeddingTable.Bytes"/> <see cref="UploadEmbedding"/> would hold for such a table.</summary>
+    long EmbeddingBytes(DType storage, int rows, int width);
+
     void Synchronize();
 
     /// <summary>Opens a named profiler range (NVTX on CUDA), closed by disposing the result; the CPU backend ignores it.</summary>
@@ -103,6 +112,33 @@ public interface IBackend : ITensorAllocator, IDisposable
     // ---- sampler ------------------------------------------------------------------------------------
     /// <summary>Classifier-free guidance: y = uncond + scale·(cond − uncond), evaluated in that order as diffusers does.</summary>
     void Guidance(Tensor uncond, Tensor cond, float scale, Tensor y);
+
+    // ---- images (the VAE decoder): channels-last [B, H, W, C] ------------------------------------------
+    /// <summary>
+    /// nn.Conv2d with stride 1 and padding kernelSize / 2 on channels-last images, x [B, H, W, Cin] → y [B, H', W', Cout]
+    /// (see <see cref="Conv2dGeometry"/>); with <paramref name="upsample"/> x is first enlarged by nearest ×2
+    /// (diffusers' Upsample2D: H' = 2H, W' = 2W), never materialised. <paramref name="weight"/> is a Linear
+    /// [Cout, kernelSize²·Cin] holding PyTorch's [out, in, kh, kw] weight permuted to [out, kh, kw, in]
+    /// (<see cref="Models.WeightBinder.Conv2d"/>), kept in its stored width like every Linear, with the bias.
+    /// y must not overlap x.
+    /// </summary>
+    void Conv2d(Tensor x, LinearWeight weight, int kernelSize, bool upsample, Tensor y);
+
+    /// <summary>
+    /// nn.GroupNorm on channels-last x [B, …, C]: per batch row and group of C / groups consecutive channels, mean
+    /// and biased variance over every position and channel of the group (accumulated beyond float32: a group can
+    /// hold millions of values), then y = ((x − mean)·(1/√(var + eps)))·weight[c] + bias[c], then SiLU when
+    /// <paramref name="silu"/>. y may be x.
+    /// </summary>
+    void GroupNorm(Tensor x, Tensor weight, Tensor bias, int groups, float eps, bool silu, Tensor y);
+
+    // ---- text encoders ------------------------------------------------------------------------------
+    /// <summary>
+    /// Token embedding lookup: row r of y [.., width] (as many rows as ids) = table[ids[r], :], widened exactly from
+    /// the table's storage. Ids must lie in [0, table.Rows): the models check them on the host before uploading;
+    /// the CPU backend throws on one outside, the CUDA kernel writes NaN rows for it.
+    /// </summary>
+    void Embedding(EmbeddingTable table, IndexList ids, Tensor y);
 
     // ---- Lumina-Next --------------------------------------------------------------------------------
     /// <summary>

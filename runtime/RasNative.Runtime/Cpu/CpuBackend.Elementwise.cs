@@ -8,7 +8,7 @@ public sealed partial class CpuBackend
 {
     public void Silu(Tensor x, Tensor y)
     {
-        RequireSameLength(x, y, "silu");
+        OpChecks.Elementwise("silu", x, y);
         var src = x.Span();
         var dst = y.Span();
         for (int i = 0; i < src.Length; i++) dst[i] = src[i] / (1f + MathF.Exp(-src[i]));
@@ -16,14 +16,13 @@ public sealed partial class CpuBackend
 
     public void Add(Tensor a, Tensor b, Tensor y)
     {
-        RequireSameLength(a, b, "add");
-        RequireSameLength(a, y, "add");
+        OpChecks.Elementwise("add", a, b, y);
         TensorPrimitives.Add(a.Span(), b.Span(), y.Span());
     }
 
     public void Copy(Tensor source, Tensor destination)
     {
-        RequireSameLength(source, destination, "copy");
+        OpChecks.Elementwise("copy", source, destination);
         source.Span().CopyTo(destination.Span());
     }
 
@@ -31,8 +30,8 @@ public sealed partial class CpuBackend
 
     public void GatedResidual(Tensor x, Tensor y, Modulation gate)
     {
-        RequireSameLength(x, y, "gated residual");
-        int width = x.Dim(-1), tokens = x.Dim(-2);
+        OpChecks.GatedResidual(x, y, gate);
+        int width = x.Dim(2), tokens = x.Dim(1);
         CpuParallel.ForRows(x.Rows, width, new GatedResidualRows(x, y, gate, width, tokens));
     }
 

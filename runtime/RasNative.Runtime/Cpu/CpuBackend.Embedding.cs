@@ -1,3 +1,4 @@
+using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
 namespace RasNative.Runtime.Cpu;
@@ -6,9 +7,8 @@ public sealed partial class CpuBackend
 {
     public void TimestepEmbedding(ReadOnlySpan<float> timesteps, Tensor y)
     {
-        int dim = y.Dim(-1), half = dim / 2;
-        if (y.Dim(0) != timesteps.Length || dim % 2 != 0)
-            throw new ArgumentException($"timestep embedding: {timesteps.Length} timesteps into {y}");
+        OpChecks.TimestepEmbedding(timesteps.Length, y);
+        int dim = y.Dim(1), half = dim / 2;
         var dst = y.Span();
         // diffusers' Timesteps: every step in float32, so the float32 exp/sin/cos arguments match bit for bit.
         float logMaxPeriod = (float)-Math.Log(10000.0);
@@ -27,18 +27,16 @@ public sealed partial class CpuBackend
 
     public void Patchify(Tensor latent, int patchSize, IndexList? patches, Tensor y)
     {
+        int grid = OpChecks.Patchify(latent, patchSize, patches, y);
         int batch = latent.Dim(0), channels = latent.Dim(1), height = latent.Dim(2), width = latent.Dim(3);
-        int gridW = width / patchSize, p = patchSize, features = channels * p * p;
-        int count = patches?.Count ?? (height / p) * gridW;
-        if (y.Dim(-1) != features || y.Length != (long)batch * count * features)
-            throw new ArgumentException($"patchify: {latent} into {y}");
-        var ids = patches?.Indices();
+        int gridW = width / patchSize, p = patchSize, features = channels * p * p, count = y.Dim(1);
+        var ids = patches == null ? default : patches.IdsBelow(grid, "patchify", "patch id");
         var src = latent.Span();
         var dst = y.Span();
         for (int b = 0; b < batch; b++)
             for (int i = 0; i < count; i++)
             {
-                int patch = ids?[i] ?? i, row = patch / gridW, col = patch % gridW;
+                int patch = ids.IsEmpty ? i : ids[i], row = patch / gridW, col = patch % gridW;
                 var v = dst.Slice((b * count + i) * features, features);
                 for (int c = 0; c < channels; c++)
                     for (int py = 0; py < p; py++)
@@ -49,18 +47,16 @@ public sealed partial class CpuBackend
 
     public void Unpatchify(Tensor tokens, int patchSize, IndexList? patches, Tensor y)
     {
+        int grid = OpChecks.Unpatchify(tokens, patchSize, patches, y);
         int batch = y.Dim(0), channels = y.Dim(1), height = y.Dim(2), width = y.Dim(3);
-        int gridW = width / patchSize, p = patchSize, features = channels * p * p;
-        int count = tokens.Dim(-2);
-        if (tokens.Dim(-1) != features || tokens.Length != (long)batch * count * features)
-            throw new ArgumentException($"unpatchify: {tokens} into {y}");
-        var ids = patches?.Indices();
+        int gridW = width / patchSize, p = patchSize, features = channels * p * p, count = tokens.Dim(1);
+        var ids = patches == null ? default : patches.IdsBelow(grid, "unpatchify", "patch id");
         var src = tokens.Span();
         var dst = y.Span();
         for (int b = 0; b < batch; b++)
             for (int i = 0; i < count; i++)
             {
-                int patch = ids?[i] ?? i, row = patch / gridW, col = patch % gridW;
+                int patch = ids.IsEmpty ? i : ids[i], row = patch / gridW, col = patch % gridW;
                 var v = src.Slice((b * count + i) * features, features);
                 for (int py = 0; py < p; py++)
                     for (int px = 0; px < p; px++)
@@ -71,10 +67,9 @@ public sealed partial class CpuBackend
 
     public void AddRows(Tensor x, Tensor table, IndexList rows)
     {
+        OpChecks.AddRows(x, table, rows);
         int width = x.Dim(-1), count = x.Dim(-2);
-        if (table.Dim(-1) != width || rows.Count != count)
-            throw new ArgumentException($"add rows: {x}, table {table}, {rows.Count} rows");
-        var ids = rows.Indices();
+        var ids = rows.IdsBelow(table.Dim(0), "add rows", "row id");
         var xs = x.Span();
         var tab = table.Span();
         for (int r = 0; r < x.Rows; r++)

@@ -9,26 +9,22 @@ public sealed partial class CpuBackend
 {
     public void RmsNormModulate(Tensor x, Tensor weight, Modulation? scale, Tensor y, float eps)
     {
-        RequireSameLength(x, y, "rms norm");
-        int width = x.Dim(-1), tokens = x.Rank >= 2 ? x.Dim(-2) : 1;
-        if (weight.Length != width) throw new ArgumentException($"rms norm: {x} with weight {weight}");
+        OpChecks.RmsNormModulate(x, weight, scale, y);
+        int width = x.Dim(-1), tokens = scale is null ? 1 : x.Dim(1);
         CpuParallel.ForRows(x.Rows, width, new RmsNormModulateRows(x, weight, scale, y, eps, width, tokens));
     }
 
     public void LayerNorm(Tensor x, Tensor weight, Tensor bias, Tensor y, float eps)
     {
-        RequireSameLength(x, y, "layer norm");
+        OpChecks.LayerNorm(x, weight, bias, y);
         int width = x.Dim(-1);
-        if (weight.Length != width || bias.Length != width)
-            throw new ArgumentException($"layer norm: {x} with weight {weight} and bias {bias}");
         CpuParallel.ForRows(x.Rows, width, new LayerNormRows(x, weight, bias, y, eps, width));
     }
 
     public void ApplyRope(Tensor x, Tensor table, int headDim)
     {
+        OpChecks.ApplyRope(x, table, headDim);
         int width = x.Dim(-1), tokens = x.Dim(-2);
-        if (headDim % 2 != 0 || width % headDim != 0 || table.Length != (long)tokens * headDim)
-            throw new ArgumentException($"rope: {x} with head dim {headDim} and table {table}");
         CpuParallel.ForRows(x.Rows, width, new RopeRows(x, table, headDim, width, tokens));
     }
 
@@ -97,14 +93,13 @@ public sealed partial class CpuBackend
 
     public void Multiply(Tensor a, Tensor b, Tensor y)
     {
-        RequireSameLength(a, b, "multiply");
-        RequireSameLength(a, y, "multiply");
+        OpChecks.Elementwise("multiply", a, b, y);
         TensorPrimitives.Multiply(a.Span(), b.Span(), y.Span());
     }
 
     public void Tanh(Tensor x, Tensor y)
     {
-        RequireSameLength(x, y, "tanh");
+        OpChecks.Elementwise("tanh", x, y);
         var src = x.Span();
         var dst = y.Span();
         for (int i = 0; i < src.Length; i++) dst[i] = MathF.Tanh(src[i]);
@@ -112,9 +107,8 @@ public sealed partial class CpuBackend
 
     public void AddTanhGatedHeads(Tensor x, Tensor y, Tensor gate, int headDim)
     {
-        RequireSameLength(x, y, "tanh-gated heads");
+        OpChecks.AddTanhGatedHeads(x, y, gate, headDim);
         int width = x.Dim(-1);
-        if (width != gate.Length * headDim) throw new ArgumentException($"tanh-gated heads: {x} with gate {gate} and head dim {headDim}");
         var gates = gate.Span();
         var xs = x.Span();
         var ys = y.Span();
@@ -128,9 +122,8 @@ public sealed partial class CpuBackend
 
     public void MaskedMeanRows(Tensor x, Tensor mask, Tensor y)
     {
+        OpChecks.MaskedMeanRows(x, mask, y);
         int batch = x.Dim(0), tokens = x.Dim(1), width = x.Dim(2);
-        if (mask.Length != (long)batch * tokens || y.Length != (long)batch * width)
-            throw new ArgumentException($"masked mean: {x} with mask {mask} into {y}");
         var xs = x.Span();
         var m = mask.Span();
         var ys = y.Span();

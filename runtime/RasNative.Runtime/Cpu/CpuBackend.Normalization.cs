@@ -8,15 +8,14 @@ public sealed partial class CpuBackend
 {
     public void LayerNormModulate(Tensor x, Modulation scale, Modulation? shift, Tensor y, float eps)
     {
-        RequireSameLength(x, y, "layernorm");
-        int width = x.Dim(-1), tokens = x.Rank >= 2 ? x.Dim(-2) : 1;
+        OpChecks.LayerNormModulate(x, scale, shift, y);
+        int width = x.Dim(2), tokens = x.Dim(1);
         CpuParallel.ForRows(x.Rows, width, new LayerNormModulateRows(x, scale, shift, y, eps, width, tokens));
     }
 
     public void RmsNormHeads(Tensor x, Tensor weight, int headDim, float eps)
     {
-        if (x.Dim(-1) % headDim != 0 || weight.Length != headDim)
-            throw new ArgumentException($"rms norm: {x} with head dim {headDim} and weight {weight}");
+        OpChecks.RmsNormHeads(x, weight, headDim);
         CpuParallel.ForRows(checked((int)(x.Length / headDim)), headDim, new RmsNormHeadRows(x, weight, headDim, eps));
     }
 

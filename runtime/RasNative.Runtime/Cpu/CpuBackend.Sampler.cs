@@ -1,3 +1,4 @@
+using RasNative.Runtime.Backends;
 using RasNative.Runtime.Tensors;
 
 namespace RasNative.Runtime.Cpu;
@@ -6,8 +7,7 @@ public sealed partial class CpuBackend
 {
     public void Guidance(Tensor uncond, Tensor cond, float scale, Tensor y)
     {
-        RequireSameLength(uncond, cond, "guidance");
-        RequireSameLength(uncond, y, "guidance");
+        OpChecks.Elementwise("guidance", uncond, cond, y);
         var u = uncond.Span();
         var c = cond.Span();
         var dst = y.Span();

@@ -12,7 +12,7 @@ namespace RasNative.Runtime.Cpu;
 /// </summary>
 public sealed partial class CpuBackend : IBackend
 {
-    readonly List<PackedLinearWeight> ownedWeights = [];
+    readonly List<IDisposable> ownedWeights = [];
 
     public string Name => "cpu";
 
@@ -25,7 +25,11 @@ public sealed partial class CpuBackend : IBackend
         return t;
     }
 
-    public void Download(Tensor source, Span<float> destination) => source.Span().CopyTo(destination);
+    public void Download(Tensor source, Span<float> destination)
+    {
+        if (destination.Length != source.Length) throw new ArgumentException($"download of {source} into {destination.Length} values");
+        source.Span().CopyTo(destination);
+    }
 
     public void Write(ReadOnlySpan<float> source, Tensor destination)
     {
@@ -55,6 +59,15 @@ public sealed partial class CpuBackend : IBackend
     public long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias) =>
         PackedLinearWeight.BytesFor(storage, outFeatures, inFeatures, hasBias);
 
+    public EmbeddingTable UploadEmbedding(StoredTensor table, int rows, int width)
+    {
+        var created = CpuEmbeddingTable.Create(table, rows, width);
+        lock (ownedWeights) ownedWeights.Add(created);
+        return created;
+    }
+
+    public long EmbeddingBytes(DType storage, int rows, int width) => CpuEmbeddingTable.BytesFor(storage, rows, width);
+
     public void Synchronize()
     {
     }
@@ -68,11 +81,6 @@ public sealed partial class CpuBackend : IBackend
             foreach (var w in ownedWeights) w.Dispose();
             ownedWeights.Clear();
         }
-    }
-
-    static void RequireSameLength(Tensor a, Tensor b, string op)
-    {
-        if (a.Length != b.Length) throw new ArgumentException($"{op}: {a} and {b} differ in size");
     }
 
     sealed class NoRange : IDisposable

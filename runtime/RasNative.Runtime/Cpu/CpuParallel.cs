@@ -17,15 +17,19 @@ internal static unsafe class CpuParallel
 {
     const long MinParallelElements = 1 << 15;
 
+    /// <summary>Runs rows [0, rows) of <paramref name="job"/>; the op has checked its shapes, so no task can fail on one.</summary>
     public static void ForRows<TJob>(int rows, int width, TJob job) where TJob : struct, IRowJob
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(width);
         if (rows < 2 || (long)rows * width < MinParallelElements)
         {
             job.Run(0, rows);
             return;
         }
         var context = new Chunked<TJob>(job, rows, Math.Min(rows, Environment.ProcessorCount * 4));
-        // The context lives on this stack frame until KernelParallel.For returns, which waits for every task.
+        // The context lives on this stack frame until KernelParallel.For returns, which waits for every task (a failed
+        // one included) to leave it.
         KernelParallel.For(context.Chunks, Unsafe.AsPointer(ref context), &RunChunk<TJob>);
     }
 

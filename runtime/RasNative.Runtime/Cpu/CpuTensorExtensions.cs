@@ -17,6 +17,15 @@ internal static class CpuTensorExtensions
         ? cpu.Indices
         : throw new ArgumentException("index list does not belong to the CPU backend");
 
+    /// <summary>The list's ids, after checking every one lies in [0, <paramref name="bound"/>) (before any op touches memory).</summary>
+    public static ReadOnlySpan<int> IdsBelow(this IndexList list, int bound, string op, string what)
+    {
+        var ids = list.Indices().AsSpan(0, list.Count);
+        foreach (int id in ids)
+            if ((uint)id >= (uint)bound) throw new ArgumentException($"{op}: {what} {id} outside [0, {bound})");
+        return ids;
+    }
+
     static CpuStorage Storage(Tensor t) => t.Storage as CpuStorage
         ?? throw new ArgumentException($"{t} does not belong to the CPU backend");
 }

@@ -36,6 +36,10 @@ internal sealed class ImageKvCache(IBackend backend, int?[] slotWidths)
         }
     }
 
+    /// <summary>Elements the caches of these slots hold for <paramref name="batch"/> × <paramref name="patches"/> image tokens (keys and values).</summary>
+    public static long Elements(int?[] slotWidths, int batch, int patches) =>
+        checked(2L * batch * patches * slotWidths.Sum(w => (long)(w ?? 0)));
+
     /// <summary>Forgets the stored caches (a new run starts from dense steps).</summary>
     public void Reset() => stored = false;
 

@@ -6,8 +6,9 @@ namespace RasNative.Runtime.Models;
 
 /// <summary>
 /// Binds parameters by their diffusers names onto a backend, strictly: the model states every tensor it needs
-/// (a Linear's bias included), each is checked for presence and shape, and <see cref="Finish"/> rejects any tensor
-/// of the source the model did not use. Linear weights reach the backend in their stored width.
+/// (a Linear's bias included), each is checked for presence, shape and finite values (a NaN or ∞ in a checkpoint is
+/// damage, never a weight), and <see cref="Finish"/> rejects any tensor of the source the model did not use. Linear
+/// weights reach the backend in their stored width; their values are checked on the stored bits, not widened for it.
 /// </summary>
 public sealed class WeightBinder(IWeightSource source, IBackend backend)
 {
@@ -27,15 +28,56 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
     {
         int inFeatures = checked((int)Tensor.ShapeLength(inShape));
         var weight = source.ReadStored(Use(prefix + ".weight"), [outFeatures, .. inShape]);
-        var biasValues = bias ? source.Read(Use(prefix + ".bias"), [outFeatures]) : [];
+        RequireFinite(prefix + ".weight", NonFiniteValues.IndexOf(weight.Format, weight.Bytes, weight.Scale), weight);
+        var biasValues = bias ? Read(prefix + ".bias", [outFeatures]) : [];
         var linear = backend.UploadLinear(weight, biasValues, outFeatures, inFeatures);
         BytesHeld += linear.Bytes;
         return linear;
     }
 
+    /// <summary>
+    /// nn.Conv2d [out, in, k, k] with its bias, as <see cref="IBackend.Conv2d"/> takes it: a Linear [out, k·k·in] whose
+    /// rows are PyTorch's kernels permuted to (ky, kx, in) order, so a channels-last window is one contiguous row. The
+    /// permutation moves the stored bytes on the host; the weight keeps its stored width like every Linear.
+    /// </summary>
+    public LinearWeight Conv2d(string prefix, int outChannels, int inChannels, int kernelSize)
+    {
+        var stored = source.ReadStored(Use(prefix + ".weight"), [outChannels, inChannels, kernelSize, kernelSize]);
+        var bias = source.Read(Use(prefix + ".bias"), [outChannels]);
+        var permuted = kernelSize == 1 ? stored : ChannelsLast(stored, outChannels, inChannels, kernelSize * kernelSize);
+        var conv = backend.UploadLinear(permuted, bias, outChannels, kernelSize * kernelSize * inChannels);
+        BytesHeld += conv.Bytes;
+        return conv;
+    }
+
+    /// <summary>[out, in, taps] → [out, taps, in], element by element in the stored format.</summary>
+    static StoredTensor ChannelsLast(StoredTensor weight, int outChannels, int inChannels, int taps)
+    {
+        int size = weight.Format.ElementSize();
+        var source = weight.Bytes;
+        var bytes = new byte[source.Length];
+        for (int o = 0; o < outChannels; o++)
+            for (int c = 0; c < inChannels; c++)
+                for (int t = 0; t < taps; t++)
+                    source.Slice((((o * inChannels) + c) * taps + t) * size, size)
+                        .CopyTo(bytes.AsSpan(((o * taps + t) * inChannels + c) * size, size));
+        return new StoredTensor(weight.Format, bytes, [outChannels, taps, inChannels], weight.Scale);
+    }
+
+    /// <summary>An nn.Embedding table [rows, width], kept in its stored width on the backend (see <see cref="EmbeddingTable"/>).</summary>
+    public EmbeddingTable Embedding(string name, int rows, int width)
+    {
+        var table = backend.UploadEmbedding(source.ReadStored(Use(name), [rows, width]), rows, width);
+        BytesHeld += table.Bytes;
+        return table;
+    }
+
+    /// <summary>Whether the source holds <paramref name="name"/> (for tensors a checkpoint may store under either of two tied names).</summary>
+    public bool Has(string name) => source.Names.Contains(name, StringComparer.Ordinal);
+
     public Tensor Parameter(string name, params int[] shape)
     {
-        var tensor = backend.Upload(source.Read(Use(name), shape), shape);
+        var tensor = backend.Upload(Read(name, shape), shape);
         BytesHeld += tensor.Storage.Bytes;
         return tensor;
     }
@@ -54,6 +96,23 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
             throw new ModelLoadException($"{source.Description}: {unused.Count} tensor(s) the model does not use: " +
                 string.Join(", ", unused.Take(5).Select(n => $"'{n}'")) + (unused.Count > 5 ? ", …" : "") +
                 " (a bias the module has none of, or a checkpoint of another configuration)");
+    }
+
+    float[] Read(string name, int[] shape)
+    {
+        var values = source.Read(Use(name), shape);
+        RequireFinite(name, NonFiniteValues.IndexOf(values), StoredTensor.F32(values, [.. shape.Select(d => (long)d)]));
+        return values;
+    }
+
+    void RequireFinite(string name, int index, StoredTensor tensor)
+    {
+        if (index < 0) return;
+        int size = tensor.Format.ElementSize();
+        Span<float> value = stackalloc float[1];
+        FloatFormats.Widen(tensor.Format, tensor.Bytes.Slice(index * size, size), tensor.Scale, value);
+        throw new ModelLoadException($"{source.Description}: tensor '{name}' {tensor.ShapeText} holds {value[0]} at element {index}; " +
+            "a checkpoint's weights must be finite (the file is damaged or was saved from a diverged model)");
     }
 
     string Use(string name)

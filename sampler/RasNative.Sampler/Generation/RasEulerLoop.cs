@@ -29,12 +29,8 @@ public static class RasEulerLoop
         {
             var clock = Stopwatch.StartNew();
             int[]? active = ras.IsRasStep(step) ? ras.Selection!.Active : null;
-            // Dense steps from start − 1 on (re)store the caches the following RAS steps read.
-            var mode = active != null ? KvCacheMode.Update
-                : ras.Plan.Enabled && step >= settings.Ras.StartStep - 1 ? KvCacheMode.Store
-                : KvCacheMode.None;
             float timestep = schedule.Timesteps[step];
-            velocity(new StepRequest(step, timestep, latents, active, mode), v);
+            velocity(new StepRequest(step, timestep, latents, active, ras.CacheMode(step)), v);
             RequireFinite(v, step, settings.Steps);
 
             ras.FillSkipped(step, v);

@@ -1,3 +1,5 @@
+using RasNative.Runtime.Models;
+
 namespace RasNative.Sampler.Ras;
 
 /// <summary>
@@ -29,6 +31,11 @@ public sealed class RasController
     /// for which no selection was ever made (EndStep = StartStep) runs dense.
     /// </summary>
     public bool IsRasStep(int step) => Plan.IsRasStep(step) && Selection is not null;
+
+    /// <summary>How step <paramref name="step"/>'s forward treats the K/V caches: update them on RAS steps, store them on
+    /// the plan's store steps, leave them alone otherwise.</summary>
+    public KvCacheMode CacheMode(int step) =>
+        IsRasStep(step) ? KvCacheMode.Update : Plan.IsStoreStep(step) ? KvCacheMode.Store : KvCacheMode.None;
 
     /// <summary>On a RAS step, puts the cached velocities into the model output [C, H, W] before the Euler update.</summary>
     public void FillSkipped(int step, Span<float> velocity)

@@ -37,8 +37,14 @@ public sealed class RasStepPlan
     public bool IsRasStep(int step) =>
         Enabled && step >= Options.StartStep && step <= Options.EndStep && !resets.Contains(step) && SkipOf(step) > 0;
 
-    /// <summary>Dense step whose image-token K/V become the caches of the following RAS steps (start − 1 and resets).</summary>
-    public bool IsStoreStep(int step) => Enabled && (step == Options.StartStep - 1 || resets.Contains(step));
+    /// <summary>
+    /// Dense step whose image-token K/V become the caches of the following RAS steps: start − 1 and the reset steps, as
+    /// in the official code, and any other dense step of the RAS range (a zero skip count, which the official code
+    /// cannot run), so that every cached row holds the K/V of the last step that computed its token. Dense steps after
+    /// EndStep leave the cache alone (the official code drops it there).
+    /// </summary>
+    public bool IsStoreStep(int step) =>
+        Enabled && !IsRasStep(step) && (resets.Contains(step) || (step >= Options.StartStep - 1 && step <= Options.EndStep));
 
     /// <summary>
     /// At the end of <paramref name="step"/> the active set of the next step is chosen (note the strict bound on

@@ -20,6 +20,9 @@ public static class OpCases
         new("linear bf16 weights", h => Linear(h, bias: false, Activation.None, DType.BF16)),
         new("linear e4m3 scaled weights bias gelu", h => Linear(h, bias: true, Activation.GeluTanh, DType.F8_E4M3, scale: 0.0213f)),
         new("linear e5m2 weights silu", h => Linear(h, bias: false, Activation.Silu, DType.F8_E5M2)),
+        new("linear bias gelu erf", h => Linear(h, bias: true, Activation.Gelu)),
+        new("linear bias quick gelu", h => Linear(h, bias: true, Activation.QuickGelu)),
+        new("linear bf16 weights gelu erf", h => Linear(h, bias: false, Activation.Gelu, DType.BF16)),
         new("layernorm modulate", h => h.Backend.LayerNormModulate(h.Input(3f, 2, 7, 45), new Modulation(h.Input(2, 6 * 45), 1),
             new Modulation(h.Input(2, 6 * 45), 0), h.Output(2, 7, 45), 1e-6f)),
         new("layernorm modulate no shift", h => h.Backend.LayerNormModulate(h.Input(2, 3, 290), new Modulation(h.Input(2, 2 * 290), 1),
@@ -40,6 +43,14 @@ public static class OpCases
         new("attention joint segments", h => Attention(h, heads: 3, kvHeads: 0, segments: 2, mask: false)),
         new("attention gqa", h => Attention(h, heads: 4, kvHeads: 2, segments: 1, mask: false)),
         new("attention gqa segments mask", h => Attention(h, heads: 6, kvHeads: 2, segments: 2, mask: true)),
+        new("attention causal", h => Attention(h, heads: 3, kvHeads: 0, segments: 1, mask: false, causal: true)),
+        new("attention causal mask", h => Attention(h, heads: 2, kvHeads: 0, segments: 1, mask: true, causal: true)),
+        new("attention position bias", h => Attention(h, heads: 4, kvHeads: 0, segments: 1, mask: false, positionBias: true)),
+        new("attention position bias segments mask", h => Attention(h, heads: 4, kvHeads: 2, segments: 2, mask: true, positionBias: true)),
+        new("embedding f32", h => Embedding(h, DType.F32)),
+        new("embedding bf16", h => Embedding(h, DType.BF16)),
+        new("embedding f16", h => Embedding(h, DType.F16)),
+        new("embedding e4m3 scaled", h => Embedding(h, DType.F8_E4M3, scale: 0.0125f)),
         new("rmsnorm modulate", h => h.Backend.RmsNormModulate(h.Input(3f, 2, 7, 45), h.Input(45), new Modulation(h.Input(2, 4 * 45), 3),
             h.Output(2, 7, 45), 1e-6f)),
         new("rmsnorm modulate in place no scale", h =>
@@ -59,7 +70,28 @@ public static class OpCases
         new("add tanh gated heads", h => h.Backend.AddTanhGatedHeads(h.Output(2, 5, 3 * 14), h.Input(2, 5, 3 * 14), h.Input(2f, 3), 14)),
         new("masked mean rows", h => h.Backend.MaskedMeanRows(h.Input(3, 9, 37),
             h.Constant([.. Enumerable.Range(0, 3 * 9).Select(i => i % 9 < 3 + 2 * (i / 9) ? 1f : 0f)], 3, 9), h.Output(3, 37))),
+        new("conv2d 3x3", h => Conv2d(h, batch: 2, height: 5, width: 7, inChannels: 6, outChannels: 11, kernel: 3, upsample: false)),
+        new("conv2d 3x3 upsample", h => Conv2d(h, batch: 1, height: 4, width: 3, inChannels: 9, outChannels: 5, kernel: 3, upsample: true)),
+        new("conv2d 1x1", h => Conv2d(h, batch: 2, height: 3, width: 5, inChannels: 7, outChannels: 13, kernel: 1, upsample: false)),
+        new("conv2d 1x1 upsample", h => Conv2d(h, batch: 1, height: 3, width: 2, inChannels: 4, outChannels: 6, kernel: 1, upsample: true)),
+        new("conv2d 3x3 bf16 weights", h => Conv2d(h, batch: 1, height: 6, width: 4, inChannels: 8, outChannels: 19, kernel: 3, upsample: false, DType.BF16)),
+        new("group norm", h => h.Backend.GroupNorm(h.Input(3f, 2, 5, 7, 12), h.Input(12), h.Input(12), 4, 1e-6f, false, h.Output(2, 5, 7, 12))),
+        new("group norm silu in place", h =>
+        {
+            var x = h.Output(1, 9, 11, 40);
+            h.Backend.GroupNorm(x, h.Input(40), h.Input(40), 8, 1e-6f, true, x);
+        }),
+        new("group norm chunked", h => h.Backend.GroupNorm(h.Input(2f, 1, 300, 70, 8), h.Input(8), h.Input(8), 2, 1e-6f, true, h.Output(1, 300, 70, 8))),
     ];
+
+    /// <summary>A Conv2d on channels-last images; its weight [out, kernel²·in] (the permuted layout) stored as <paramref name="storage"/>.</summary>
+    static void Conv2d(OpHarness h, int batch, int height, int width, int inChannels, int outChannels, int kernel, bool upsample, DType storage = DType.F32)
+    {
+        int depth = kernel * kernel * inChannels, scale = upsample ? 2 : 1;
+        var weight = new StoredTensor(storage, FloatFormats.Narrow(storage, h.Values(0.4f, outChannels * depth)), [outChannels, depth]);
+        var conv = h.Backend.UploadLinear(weight, h.Values(0.5f, outChannels), outChannels, depth);
+        h.Backend.Conv2d(h.Input(batch, height, width, inChannels), conv, kernel, upsample, h.Output(batch, height * scale, width * scale, outChannels));
+    }
 
     /// <summary>
     /// A Linear whose weight is stored as <paramref name="storage"/> (the same bytes for both backends; fp8 with a
@@ -74,10 +106,23 @@ public static class OpCases
         h.Backend.Linear(h.Input(rows, inputs), linear, h.Output(rows, outputs), activation);
     }
 
-    static void Attention(OpHarness h, int heads, int kvHeads, int segments, bool mask)
+    /// <summary>A token embedding lookup from a table stored as <paramref name="storage"/>, ids in any order with repeats.</summary>
+    static void Embedding(OpHarness h, DType storage, float scale = 1f)
     {
-        const int batch = 2, headDim = 24;
-        int[] queryRows = segments == 1 ? [13] : [11, 5], keyRows = segments == 1 ? [17] : [19, 7];
+        const int rows = 29, width = 37;
+        var values = h.Values(storage.IsFloat8() ? 0.5f / scale : 0.5f, rows * width);
+        var table = h.Backend.UploadEmbedding(new StoredTensor(storage, FloatFormats.Narrow(storage, values), [rows, width], scale), rows, width);
+        h.Backend.Embedding(table, h.Indices(3, 28, 0, 3, 17, 9, 11, 28, 1, 5), h.Output(2, 5, width));
+    }
+
+    /// <summary>
+    /// Self-attention shapes (queries = keys in count for the causal cases, as CLIP), or the joint segments; with
+    /// <paramref name="positionBias"/> a [buckets, heads] table and random bucket ids per relative position (T5).
+    /// </summary>
+    static void Attention(OpHarness h, int heads, int kvHeads, int segments, bool mask, bool causal = false, bool positionBias = false)
+    {
+        const int batch = 2, headDim = 24, buckets = 9;
+        int[] queryRows = segments == 1 ? [13] : [11, 5], keyRows = segments == 1 ? [causal ? 13 : 17] : [19, 7];
         int kv = kvHeads == 0 ? heads : kvHeads;
         var q = queryRows.Select(r => h.Input(2f, batch, r, heads * headDim)).ToArray();
         var k = keyRows.Select(r => h.Input(2f, batch, r, kv * headDim)).ToArray();
@@ -93,6 +138,10 @@ public static class OpCases
             Output1 = o[0], Output2 = o.ElementAtOrDefault(1),
             Heads = heads, KvHeads = kvHeads, HeadDim = headDim, Scale = 1f / MathF.Sqrt(headDim),
             KeyMask = mask ? h.Constant(maskValues, batch, keys) : null,
+            Causal = causal,
+            PositionBias = positionBias
+                ? new RelativePositionBias(h.Input(3f, buckets, heads), h.Indices([.. Enumerable.Range(0, queryRows.Sum() + keys - 1).Select(r => r * 7 % buckets)]))
+                : null,
         });
     }
 }

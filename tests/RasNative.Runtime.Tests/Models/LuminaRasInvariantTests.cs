@@ -58,6 +58,16 @@ public class LuminaRasInvariantTests
         Assert.Contains(Enumerable.Range(0, afterOwnStore.Length), i => Math.Abs(afterOwnStore[i] - afterOtherStore[i]) > 1e-3);
     }
 
+    /// <summary>A RAS step may skip every patch (skip count = P with high ratio 1): the forward runs and writes no pixel.</summary>
+    [Fact]
+    public void EmptySubsetWritesNothing()
+    {
+        var (backend, model, inputs) = Setup("case_b");
+        using var _ = backend;
+        LuminaFixture.Run(model, backend, inputs, null, KvCacheMode.Store);
+        Assert.All(LuminaFixture.Run(model, backend, inputs, [], KvCacheMode.Update), v => Assert.True(float.IsNaN(v)));
+    }
+
     [Fact]
     public void SubsetWithoutAStoredCacheIsRefused()
     {

@@ -41,6 +41,16 @@ public class Sd3RasInvariantTests
         SubsetForwardChecks.AssertEqualsDense(dense, subset, $"{model}/{caseName}");
     }
 
+    /// <summary>A RAS step may skip every patch (skip count = P with high ratio 1): the forward runs and writes no pixel.</summary>
+    [Fact]
+    public void EmptySubsetWritesNothing()
+    {
+        var (backend, transformer, inputs) = Setup("sd35-tiny", "case_b");
+        using var _ = backend;
+        Forward(backend, transformer, inputs, null, KvCacheMode.Store);
+        Assert.All(Forward(backend, transformer, inputs, [], KvCacheMode.Update), v => Assert.True(float.IsNaN(v)));
+    }
+
     [Fact]
     public void SubsetWithoutAStoredCacheIsRefused()
     {

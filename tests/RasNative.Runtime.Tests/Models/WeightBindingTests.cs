@@ -59,6 +59,43 @@ public class WeightBindingTests
         Assert.Contains("tensor 'context_embedder.bias' is I64; model parameters are floats", LoadError(edited));
     }
 
+    /// <summary>A copy of sd3-tiny with one value of one tensor replaced, stored as <paramref name="format"/>: the load names it.</summary>
+    [Theory]
+    [InlineData("transformer_blocks.1.attn.to_k.weight", DType.F32, float.PositiveInfinity, 517, "Infinity")]
+    [InlineData("transformer_blocks.1.attn.to_k.weight", DType.BF16, float.NegativeInfinity, 3, "-Infinity")]
+    [InlineData("transformer_blocks.0.ff.net.2.weight", DType.F16, float.NaN, 4095, "NaN")]
+    [InlineData("proj_out.weight", DType.F8_E4M3, float.NaN, 0, "NaN")]
+    [InlineData("context_embedder.weight", DType.F8_E5M2, float.PositiveInfinity, 1000, "Infinity")]
+    [InlineData("context_embedder.bias", DType.F32, float.PositiveInfinity, 31, "Infinity")]
+    [InlineData("pos_embed.pos_embed", DType.F32, float.NaN, 20000, "NaN")]
+    [InlineData("transformer_blocks.2.norm1_context.linear.bias", DType.BF16, float.NaN, 7, "NaN")]
+    public void NonFiniteWeightIsAnErrorNamingTheTensor(string name, DType format, float value, int at, string shown)
+    {
+        using var edited = new EditedCheckpoint(Sd3Tiny, tensors => tensors.Select(t =>
+        {
+            if (t.Name != name) return t;
+            var values = EditedCheckpoint.Values(t);
+            values[at] = value;
+            return TensorToWrite.Convert(t.Name, format, values, t.Shape);
+        }));
+        var message = LoadError(edited);
+        Assert.Contains($"tensor '{name}' [", message);
+        Assert.Contains($"holds {shown} at element {at}; a checkpoint's weights must be finite", message);
+    }
+
+    [Fact]
+    public void Fp8ScaleOverflowingAWeightIsAnError()
+    {
+        using var edited = new EditedCheckpoint(Sd3Tiny, tensors => tensors.SelectMany<TensorToWrite, TensorToWrite>(t =>
+        {
+            if (t.Name != "proj_out.weight") return [t];
+            var values = EditedCheckpoint.Values(t);
+            values[9] = 57344f;   // e5m2's largest finite code; times the scale it exceeds float32
+            return [TensorToWrite.Convert(t.Name, DType.F8_E5M2, values, t.Shape), TensorToWrite.F32("proj_out.scale_weight", [1e35f])];
+        }).Append(TensorToWrite.F32("scaled_fp8", [], 0)));
+        Assert.Contains("tensor 'proj_out.weight' [16, 32] holds Infinity at element 9", LoadError(edited));
+    }
+
     [Fact]
     public void KnownExtrasMatchTheNameAndEverythingUnderIt()
     {

@@ -31,6 +31,7 @@ public sealed record BenchReport
 
     /// <summary>CUDA with --steps: one RAS update step that follows one with the same active count, unprofiled.</summary>
     [JsonPropertyName("ras_step_counters")] public CounterReport? RasStepCounters { get; init; }
+    [JsonPropertyName("image_pixels")] public int[]? ImagePixels { get; init; }   // VAE decodes: [height, width] of each image
 }
 
 /// <summary>Dense and RAS sampling runs side by side (guidance batch 2).</summary>

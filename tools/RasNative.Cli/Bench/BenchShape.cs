@@ -3,6 +3,9 @@ namespace RasNative.Cli.Bench;
 /// <summary>The bench's requested shape: batch, text tokens, and the image size in pixels (null: the model's default).</summary>
 public sealed record BenchShape(int Batch, int TextTokens, int? WidthPixels, int? HeightPixels)
 {
+    /// <summary>Whether --text-len was given (a text encoder then runs that many tokens instead of its own default).</summary>
+    public bool TextTokensGiven { get; init; }
+
     /// <summary>Latent [batch, channels, H/8, W/8] after checking the size is a multiple of 8 · patch.</summary>
     public int[] Latent(int channels, int patchSize, int sampleSize)
     {

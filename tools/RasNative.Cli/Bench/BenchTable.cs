@@ -10,9 +10,14 @@ public static class BenchTable
         var table = new Table().AddColumn("measure").AddColumn(new TableColumn("value").RightAligned());
         table.AddRow("model", Markup.Escape(r.Model));
         table.AddRow("backend", r.Backend);
-        table.AddRow("shape", $"batch {r.Batch}, latent {r.Latent[2]}x{r.Latent[3]}, {r.ImageTokens} image + {r.TextTokens} text tokens");
-        table.AddRow("forward median / min / max", $"{r.MedianMs:F1} / {r.MinMs:F1} / {r.MaxMs:F1} ms ({r.Repeat} runs)");
-        table.AddRow("work", $"{r.GflopPerForward:F2} GFLOP per forward");
+        string run = r.ImagePixels == null ? "forward" : "decode";
+        table.AddRow("shape", r.ImagePixels is { } image
+            ? $"batch {r.Batch}, latent {r.Latent[2]}x{r.Latent[3]} → {image[1]}x{image[0]} pixels"
+            : r.Latent.Length == 4
+                ? $"batch {r.Batch}, latent {r.Latent[2]}x{r.Latent[3]}, {r.ImageTokens} image + {r.TextTokens} text tokens"
+                : $"batch {r.Batch}, {r.TextTokens} tokens");
+        table.AddRow($"{run} median / min / max", $"{r.MedianMs:F1} / {r.MinMs:F1} / {r.MaxMs:F1} ms ({r.Repeat} runs)");
+        table.AddRow("work", $"{r.GflopPerForward:F2} GFLOP per {run}");
         table.AddRow("speed", r.PercentOfPeak is { } percent
             ? $"{r.Gflops:F1} GFLOP/s = {percent:F1}% of the {r.PeakGflops:F0} GFLOP/s {r.PeakVectorBits}-bit FMA peak"
             : $"{r.Gflops:F1} GFLOP/s");

@@ -3,10 +3,10 @@ using RasNative.Sampler.Ras;
 
 namespace RasNative.Cli.Bench;
 
-/// <summary>One model family's bench work: a forward on fixed inputs, and a guided sampling run.</summary>
+/// <summary>One model's bench work: a forward on fixed inputs, and (transformers) a guided sampling run.</summary>
 public interface IBenchWorkload
 {
-    /// <summary>Transformer input [B, C, H, W].</summary>
+    /// <summary>Transformer input [B, C, H, W]; [B] for a text encoder (no latent).</summary>
     int[] LatentShape { get; }
     int ImageTokens { get; }
     int TextTokens { get; }
@@ -15,6 +15,9 @@ public interface IBenchWorkload
     long WeightBytes { get; }
 
     void Forward();
+
+    /// <summary>Work that compiles every code path <see cref="Forward"/> runs (the JIT warm-up); the forward itself unless that is slow.</summary>
+    void WarmUp() => Forward();
 
     RasOptions DefaultRas(int steps);
 

@@ -52,6 +52,8 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
         inner.UploadLinear(weight, bias, outFeatures, inFeatures);
     public long LinearWeightBytes(DType storage, int outFeatures, int inFeatures, bool hasBias) =>
         inner.LinearWeightBytes(storage, outFeatures, inFeatures, hasBias);
+    public EmbeddingTable UploadEmbedding(StoredTensor table, int rows, int width) => inner.UploadEmbedding(table, rows, width);
+    public long EmbeddingBytes(DType storage, int rows, int width) => inner.EmbeddingBytes(storage, rows, width);
     public void Synchronize() => inner.Synchronize();
     public IDisposable Range(string name) => inner.Range(name);
     public void Dispose() => inner.Dispose();
@@ -64,11 +66,21 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
 
     public void Attention(AttentionArgs args)
     {
+        // The CPU skips key tiles wholly after a causal query tile; the FLOPs stated are the full product's.
         long queries = (long)args.Query1.Dim(0) * (args.Query1.Dim(1) + (args.Query2?.Dim(1) ?? 0));
         long keys = args.Key1.Dim(1) + (args.Key2?.Dim(1) ?? 0);
         attentionFlops += 4.0 * queries * keys * args.Heads * args.HeadDim;
         Timed(OpClass.Attention, () => inner.Attention(args));
     }
+
+    public void Conv2d(Tensor x, LinearWeight weight, int kernelSize, bool upsample, Tensor y)
+    {
+        gemmFlops += 2.0 * y.Rows * weight.InFeatures * weight.OutFeatures;
+        Timed(OpClass.Gemm, () => inner.Conv2d(x, weight, kernelSize, upsample, y));
+    }
+
+    public void GroupNorm(Tensor x, Tensor weight, Tensor bias, int groups, float eps, bool silu, Tensor y) =>
+        Timed(OpClass.Elementwise, () => inner.GroupNorm(x, weight, bias, groups, eps, silu, y));
 
     public void Silu(Tensor x, Tensor y) => Timed(OpClass.Elementwise, () => inner.Silu(x, y));
     public void Add(Tensor a, Tensor b, Tensor y) => Timed(OpClass.Elementwise, () => inner.Add(a, b, y));
@@ -95,5 +107,6 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public void Multiply(Tensor a, Tensor b, Tensor y) => Timed(OpClass.Elementwise, () => inner.Multiply(a, b, y));
     public void Tanh(Tensor x, Tensor y) => Timed(OpClass.Elementwise, () => inner.Tanh(x, y));
     public void AddTanhGatedHeads(Tensor x, Tensor y, Tensor gate, int headDim) => Timed(OpClass.Elementwise, () => inner.AddTanhGatedHeads(x, y, gate, headDim));
+    public void Embedding(EmbeddingTable table, IndexList ids, Tensor y) => Timed(OpClass.Elementwise, () => inner.Embedding(table, ids, y));
     public void MaskedMeanRows(Tensor x, Tensor mask, Tensor y) => Timed(OpClass.Elementwise, () => inner.MaskedMeanRows(x, mask, y));
 }

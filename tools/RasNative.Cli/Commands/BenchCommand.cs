@@ -9,6 +9,10 @@ using RasNative.Runtime.Cpu;
 using RasNative.Runtime.Models;
 using RasNative.Runtime.Models.LuminaNext;
 using RasNative.Runtime.Models.Sd3;
+using RasNative.Runtime.Models.Vae;
+using RasNative.Loaders.ModelSources;
+using RasNative.Runtime.Models.TextEncoders.Clip;
+using RasNative.Runtime.Models.TextEncoders.T5;
 using RasNative.Sampler.Ras;
 
 namespace RasNative.Cli.Commands;
@@ -53,20 +57,24 @@ public static class BenchCommand
             string? storageName = parsed.GetValue(weightDType);
             if (storageName != null && !ModelPresets.IsPreset(modelArg))
                 throw new UsageException($"--weight-dtype {storageName}: only random:<preset> models take it (a checkpoint's weights keep their own dtype)");
+            if (ModelPresets.IsPreset(modelArg) && ModelPresets.Get(modelArg) is ClipTextConfig or T5EncoderConfig)
+                RequireTextEncoderFits(parsed, ras, steps, modelArg, WeightDTypes[storageName ?? "f32"]);
             var progress = new BenchProgress();
 
             using var backend = new ProfilingBackend(backendOptions.Create(parsed));
             progress.Say("loading " + modelArg);
             var storage = WeightDTypes[storageName ?? "f32"];
-            var work = Load(parsed, model, backend, inputsPath: parsed.GetValue(inputs),
-                new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)), keepWeights: saveDir != null, storage);
+            var shape = new BenchShape(batchSize, text, parsed.GetValue(width), parsed.GetValue(height)) { TextTokensGiven = parsed.GetResult(textLength) is { Implicit: false } };
+            var work = Load(parsed, model, backend, inputsPath: parsed.GetValue(inputs), shape, keepWeights: saveDir != null, storage,
+                vaeBatch: parsed.GetResult(batch) is { Implicit: false } ? batchSize : 1);
+            if (work is VaeWorkload && (parsed.GetValue(steps) != null || HasRasFlags(parsed, ras))) throw VaeWorkload.SamplingRefused();
             if (saveDir != null) work.Save(saveDir);
 
             JitWarmup.Run(() =>
             {
-                work.Forward();
+                work.WarmUp();
                 backend.Synchronize();
-            }, run => progress.Say($"warm-up forward {run}"));
+            }, run => progress.Say($"warm-up {run}"));
             var times = new List<double>();
             for (int r = 0; r < repeats; r++)
             {
@@ -131,6 +139,7 @@ public static class BenchCommand
                 Ras = rasReport,
                 Counters = forwardCounters,
                 RasStepCounters = rasStepCounters,
+                ImagePixels = (work as VaeWorkload)?.ImagePixels,
             };
             progress.Done();
             if (parsed.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(report));
@@ -146,7 +155,9 @@ public static class BenchCommand
         ["f32"] = DType.F32, ["bf16"] = DType.BF16, ["f16"] = DType.F16, ["f8_e4m3"] = DType.F8_E4M3, ["f8_e5m2"] = DType.F8_E5M2,
     };
 
-    static IBenchWorkload Load(ParseResult parsed, ModelOptions model, ProfilingBackend backend, string? inputsPath, BenchShape shape, bool keepWeights, DType storage)
+    /// <param name="vaeBatch">Images a VAE workload decodes: --batch when given, else 1 (the transformer's default 2 is the guidance batch).</param>
+    static IBenchWorkload Load(ParseResult parsed, ModelOptions model, ProfilingBackend backend, string? inputsPath, BenchShape shape, bool keepWeights, DType storage,
+        int vaeBatch)
     {
         string modelArg = parsed.GetValue(model.Model)!;
         if (ModelPresets.IsPreset(modelArg))
@@ -160,14 +171,52 @@ public static class BenchCommand
                 case LuminaNextConfig lumina:
                     var luminaWeights = new RandomWeights(seed: 0, keepWeights, storage);
                     return new LuminaWorkload(backend, LuminaNextTransformer.Load(luminaWeights, lumina, backend), luminaWeights, inputsPath, shape);
+                case AutoencoderKlConfig vae:
+                    var vaeWeights = new RandomWeights(seed: 0, keepWeights, storage);
+                    return new VaeWorkload(VaeDecoder.Load(vaeWeights, vae, backend), vaeWeights, inputsPath, shape, vaeBatch);
+                case ClipTextConfig clip:
+                    RequireNoInputs(inputsPath, modelArg);
+                    var clipWeights = new RandomWeights(seed: 0, keepWeights, storage);
+                    return TextEncoderWorkload.Clip(backend, ClipTextModel.Load(clipWeights, clip, backend), clipWeights, shape.Batch, shape.TextTokensGiven ? shape.TextTokens : null);
+                case T5EncoderConfig t5:
+                    RequireNoInputs(inputsPath, modelArg);
+                    var t5Weights = new RandomWeights(seed: 0, keepWeights, storage);
+                    return TextEncoderWorkload.T5(backend, T5Encoder.Load(t5Weights, t5, backend), t5Weights, shape.Batch, shape.TextTokensGiven ? shape.TextTokens : null);
             }
         }
-        var transformer = ModelLoader.Transformer(model.Open(parsed));
+        var source = model.Open(parsed);
+        // A VAE folder (or a file holding only a VAE) benches the decode.
+        if (!source.Has(PipelineComponent.Transformer) && source.Has(PipelineComponent.Vae))
+            return new VaeWorkload(VaeDecoder.Load(source.Get(PipelineComponent.Vae), backend), null, inputsPath, shape, vaeBatch);
+        var transformer = ModelLoader.Transformer(source);
         if (ModelLoader.IsLumina(transformer))
         {
             return new LuminaWorkload(backend, LuminaNextTransformer.Load(transformer, backend), null, inputsPath, shape);
         }
         return new Sd3Workload(backend, Sd3Transformer.Load(transformer, backend), null, inputsPath, shape);
+    }
+
+    /// <summary>
+    /// Before a text encoder preset's random weights are generated: no sampling flags (an encoder does not sample), and
+    /// the weights must fit in host memory (T5-XXL in f32 is 19 GB).
+    /// </summary>
+    static void RequireTextEncoderFits(ParseResult parsed, RasFlags ras, Option<int?> steps, string model, DType storage)
+    {
+        if (parsed.GetValue(steps) != null || HasRasFlags(parsed, ras))
+            throw new UsageException($"--steps and the RAS flags time a sampling run; {model} is a text encoder, which runs one forward per prompt");
+        long parameters = ModelPresets.Get(model) switch
+        {
+            ClipTextConfig clip => ClipTextModel.ParameterCount(clip),
+            T5EncoderConfig t5 => T5Encoder.ParameterCount(t5),
+            _ => 0,
+        };
+        MemoryBudget.Require($"bench {model} with {storage.ToSafetensorsName()} weights", [("weights", parameters * storage.ElementSize())],
+            MemoryBudget.AvailableHostBytes(), "host memory");
+    }
+
+    static void RequireNoInputs(string? inputsPath, string model)
+    {
+        if (inputsPath != null) throw new UsageException($"--inputs: {model} is a text encoder; it runs on random token ids (--batch, --text-len)");
     }
 
     static Dictionary<string, double> OpMilliseconds(ProfilingBackend backend) => new()

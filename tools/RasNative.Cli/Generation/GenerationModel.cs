@@ -17,6 +17,7 @@ public abstract class GenerationModel(ModelComponent transformer) : IGenerationM
 
     public abstract int InChannels { get; }
     public abstract int PatchSize { get; }
+    public abstract int SampleSize { get; }
     public abstract float DefaultGuidance { get; }
     public abstract double DefaultShift { get; }
 
@@ -26,14 +27,20 @@ public abstract class GenerationModel(ModelComponent transformer) : IGenerationM
 
     public abstract long ActivationElements(TokenShape shape, bool rasCache);
 
-    public abstract float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep);
-
-    /// <summary>Parameter count of the checkpoint (every tensor, as the model keeps them all).</summary>
-    public long ParameterCount()
+    public float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep)
     {
-        using var weights = Transformer.OpenWeights();
-        return weights.Tensors.Sum(t => t.ElementCount);
+        var sampleOne = Load(backend);
+        int images = latentShape[0], size = noise.Length / images;
+        var latents = new float[noise.Length];
+        for (int image = 0; image < images; image++)
+            sampleOne(noise[(image * size)..((image + 1) * size)], [1, .. latentShape[1..]], settings, onStep).CopyTo(latents, image * size);
+        return latents;
     }
+
+    /// <summary>Loads the transformer onto the backend; the result samples one image [1, C, H, W] from its noise.</summary>
+    protected abstract Func<float[], int[], GenerationSettings, Action<StepReport>, float[]> Load(IBackend backend);
+
+    public long WeightBytes(int computeBytes) => StageMemory.EstimateWeights(Transformer, computeBytes);
 
     /// <summary>
     /// The negative twins of two prompt tensors under guidance (diffusers' do_classifier_free_guidance): both

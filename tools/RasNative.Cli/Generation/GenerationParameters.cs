@@ -24,6 +24,15 @@ public sealed record GenerationParameters(
 {
     public const string Sampler = "FlowMatch Euler";
 
+    /// <summary>The --vae override the image was decoded with (null: the model's own VAE, or latents only).</summary>
+    public string? Vae { get; init; }
+
+    /// <summary>Images in the run (diffusers' num_images_per_prompt), their noise one draw.</summary>
+    public int Images { get; init; } = 1;
+
+    /// <summary>How the prompt was encoded, when generate encoded it (null for --embeddings).</summary>
+    public TextEncodingRecord? Text { get; init; }
+
     /// <summary>The A1111 `parameters` text.</summary>
     public string ToA1111()
     {
@@ -56,6 +65,9 @@ public sealed record GenerationParameters(
         if (Seed is { } seed) metadata["seed"] = Invariant(seed);
         if (Prompt != null) metadata["prompt"] = Prompt;
         if (NegativePrompt != null) metadata["negative_prompt"] = NegativePrompt;
+        if (Vae != null) metadata["vae"] = Vae;
+        if (Images != 1) metadata["images"] = Invariant(Images);
+        if (Text is { } text) text.AddTo(metadata);
         return metadata;
     }
 
@@ -66,7 +78,8 @@ public sealed record GenerationParameters(
         yield return new("CFG scale", Invariant(Settings.GuidanceScale));
         if (Seed is { } seed) yield return new("Seed", Invariant(seed));
         yield return new("Size", $"{Width}x{Height}");
-        yield return new("Model", Path.GetFileName(Model.TrimEnd('/', Path.DirectorySeparatorChar)));
+        yield return new("Model", FileName(Model));
+        if (Vae != null) yield return new("VAE", FileName(Vae));
         yield return new("Shift", Invariant(Settings.Shift));
         yield return new("RAS", RasText(Settings.Ras));
         yield return new("Backend", $"{Backend} {DType}");
@@ -80,8 +93,26 @@ public sealed record GenerationParameters(
         $"metric={(ras.Metric == RasMetric.L2Norm ? "l2norm" : "std")}", $"high_ratio={Invariant(ras.HighRatio)}",
         $"starvation_scale={Invariant(ras.StarvationScale)}", $"skip_num_step={ras.SkipNumStep}", $"skip_num_step_length={ras.SkipNumStepLength}");
 
+    static string FileName(string path) => Path.GetFileName(path.TrimEnd('/', Path.DirectorySeparatorChar));
+
     // As A1111 does: a value with a comma, colon or quote is written as a JSON string.
     static string Quote(string value) => value.IndexOfAny([',', ':', '"', '\n']) < 0 ? value : JsonSerializer.Serialize(value);
 
     static string Invariant(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+}
+
+/// <summary>The text settings of a prompt-encoded run, as recorded in the output's metadata (diffusers' argument names).</summary>
+public sealed record TextEncodingRecord(string? Prompt2, string? Prompt3, string? NegativePrompt2, string? NegativePrompt3,
+    int MaxSequenceLength, int? ClipSkip, bool T5)
+{
+    public void AddTo(IDictionary<string, string> metadata)
+    {
+        if (Prompt2 != null) metadata["prompt_2"] = Prompt2;
+        if (Prompt3 != null) metadata["prompt_3"] = Prompt3;
+        if (NegativePrompt2 != null) metadata["negative_prompt_2"] = NegativePrompt2;
+        if (NegativePrompt3 != null) metadata["negative_prompt_3"] = NegativePrompt3;
+        metadata["max_sequence_length"] = MaxSequenceLength.ToString(CultureInfo.InvariantCulture);
+        if (ClipSkip is { } clipSkip) metadata["clip_skip"] = clipSkip.ToString(CultureInfo.InvariantCulture);
+        metadata["t5"] = T5 ? "yes" : "no (--no-t5: zeros)";
+    }
 }

@@ -13,6 +13,9 @@ public interface IGenerationModel
 {
     int InChannels { get; }
     int PatchSize { get; }
+
+    /// <summary>The transformer's sample_size: the default latent height and width.</summary>
+    int SampleSize { get; }
     float DefaultGuidance { get; }
     double DefaultShift { get; }
 
@@ -21,12 +24,15 @@ public interface IGenerationModel
     /// <summary>Reads and validates the embeddings file's tensors (errors name the tensor); returns the text token count.</summary>
     int ReadConditioning(Infrastructure.InputTensors embeddings, float guidanceScale);
 
-    /// <summary>Parameter count, for the memory estimate made before loading.</summary>
-    long ParameterCount();
+    /// <summary>The transformer's weights on a backend computing in <paramref name="computeBytes"/>-byte values, estimated before loading.</summary>
+    long WeightBytes(int computeBytes);
 
     /// <summary>Elements of the forward buffers (arena and RAS caches) for one shape.</summary>
     long ActivationElements(TokenShape shape, bool rasCache);
 
-    /// <summary>Loads the weights onto <paramref name="backend"/> and runs the sampler.</summary>
+    /// <summary>
+    /// Loads the weights onto <paramref name="backend"/> once and runs the sampler for each image of
+    /// <paramref name="latentShape"/> [N, C, H, W] (its noise the matching slice of <paramref name="noise"/>).
+    /// </summary>
     float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep);
 }

@@ -20,6 +20,7 @@ public sealed class LuminaGeneration(ModelComponent transformer, LuminaPipelineO
 
     public override int InChannels => config.InChannels;
     public override int PatchSize => config.PatchSize;
+    public override int SampleSize => config.SampleSize;
     public override float DefaultGuidance => 4f;
     public override double DefaultShift => 1.0;
 
@@ -41,7 +42,10 @@ public sealed class LuminaGeneration(ModelComponent transformer, LuminaPipelineO
         return prompt[1];
     }
 
-    public override float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep) =>
-        new LuminaSampler(LuminaNextTransformer.Load(Transformer, backend), backend)
-            .Run(noise, latentShape, text ?? throw new InvalidOperationException("conditioning not read"), settings, options, onStep);
+    protected override Func<float[], int[], GenerationSettings, Action<StepReport>, float[]> Load(IBackend backend)
+    {
+        var sampler = new LuminaSampler(LuminaNextTransformer.Load(Transformer, backend), backend);
+        var conditioning = text ?? throw new InvalidOperationException("conditioning not read");
+        return (noise, shape, settings, onStep) => sampler.Run(noise, shape, conditioning, settings, options, onStep);
+    }
 }

@@ -17,6 +17,10 @@ public sealed class Sd3Generation(ModelComponent transformer) : GenerationModel(
 
     public override int InChannels => config.InChannels;
     public override int PatchSize => config.PatchSize;
+    public override int SampleSize => config.SampleSize;
+
+    /// <summary>The transformer's joint_attention_dim: the width of prompt_embeds.</summary>
+    public int JointAttentionDim => config.JointAttentionDim;
     public override float DefaultGuidance => 7f;
     public override double DefaultShift => 3.0;
 
@@ -39,7 +43,20 @@ public sealed class Sd3Generation(ModelComponent transformer) : GenerationModel(
         return prompt[1];
     }
 
-    public override float[] Sample(IBackend backend, float[] noise, int[] latentShape, GenerationSettings settings, Action<StepReport> onStep) =>
-        new Sd3Sampler(Sd3Transformer.Load(Transformer, backend), backend)
-            .Run(noise, latentShape, text ?? throw new InvalidOperationException("conditioning not read"), settings, onStep);
+    /// <summary>Conditioning encoded from a prompt (generate --prompt); checked against the transformer like a file's.</summary>
+    public void UseConditioning(TextConditioning conditioning)
+    {
+        if (conditioning.TextWidth != config.JointAttentionDim)
+            throw new UsageException($"the text encoders give prompt_embeds {conditioning.TextWidth} wide, but the transformer's joint_attention_dim is {config.JointAttentionDim}");
+        if (conditioning.PooledWidth != config.PooledProjectionDim)
+            throw new UsageException($"the text encoders give pooled_prompt_embeds {conditioning.PooledWidth} wide, but the transformer's pooled_projection_dim is {config.PooledProjectionDim}");
+        text = conditioning;
+    }
+
+    protected override Func<float[], int[], GenerationSettings, Action<StepReport>, float[]> Load(IBackend backend)
+    {
+        var sampler = new Sd3Sampler(Sd3Transformer.Load(Transformer, backend), backend);
+        var conditioning = text ?? throw new InvalidOperationException("conditioning not read");
+        return (noise, shape, settings, onStep) => sampler.Run(noise, shape, conditioning, settings, onStep);
+    }
 }

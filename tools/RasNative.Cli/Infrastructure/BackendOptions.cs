@@ -26,6 +26,14 @@ public sealed class BackendOptions
         command.Options.Add(DType);
     }
 
+    /// <summary>Bytes per activation value in the run's compute dtype (float32 on the CPU).</summary>
+    public int ComputeBytes(ParseResult parsed) => DTypeName(parsed) == "fp32" ? 4 : 2;
+
+    /// <summary>The memory the run's weights and activations live in: host memory for cpu, the GPU's free memory for cuda.</summary>
+    public (long Bytes, string Where) Available(ParseResult parsed) => parsed.GetValue(Backend) == "cpu"
+        ? (MemoryBudget.AvailableHostBytes(), "host memory")
+        : (CudaBackendFactory.FreeDeviceBytes(), "free GPU memory");
+
     public IBackend Create(ParseResult parsed)
     {
         string backend = parsed.GetValue(Backend)!;

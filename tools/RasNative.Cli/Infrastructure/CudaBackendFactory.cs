@@ -24,4 +24,12 @@ public static class CudaBackendFactory
         string hint = mode == CudaLibraryMode.Emulator ? "" : " (RASNATIVE_CUDA=emulator runs the CUDA backend on the CPU-hosted emulator)";
         throw new InvalidOperationException($"--backend cuda: {reason}{hint}");
     }
+
+    /// <summary>Free device memory of GPU 0, or the reason this machine has none.</summary>
+    public static long FreeDeviceBytes()
+    {
+        var (available, reason) = GpuAvailability.Check();
+        if (!available) throw new InvalidOperationException($"--backend cuda: {reason}");
+        return CudaDevice.FreeMemory();
+    }
 }

@@ -45,37 +45,16 @@ public static unsafe class CpuGemm
         if (x == null || y == null)
             throw new ArgumentNullException(x == null ? nameof(x) : nameof(y));
 
-        int kSlices = (w.K + TargetKC - 1) / TargetKC;
-        int mc = w.Storage == DType.F32 ? MC : NarrowMC;
-        int mBlocks = (m + mc - 1) / mc;
+        var job = Plan(w, epilogue);
         bool parallel = (long)m * w.N * w.K >= ParallelThreshold;
+        int mBlocks = (m + job.MC - 1) / job.MC;
         int targetTasks = parallel ? TasksPerThread * Environment.ProcessorCount : 1;
-        int nBlocks = Math.Clamp((targetTasks + mBlocks - 1) / mBlocks, 1, w.PanelCount);
-        var job = new LinearJob
-        {
-            X = x,
-            Y = y,
-            Panels = w.Panels,
-            Bias = w.Bias,
-            Storage = w.Storage,
-            ElementSize = w.ElementSize,
-            Scale = w.Scale,
-            M = m,
-            N = w.N,
-            K = w.K,
-            KC = (w.K + kSlices - 1) / kSlices,
-            MC = mc,
-            PanelCount = w.PanelCount,
-            NBlocks = nBlocks,
-            Epilogue = epilogue,
-        };
-        delegate*<void*, int, void> body = w.Kind switch
-        {
-            SimdKind.Vector512 => &LinearTask<Simd512, Vector512<float>>,
-            SimdKind.Vector256 => &LinearTask<Simd256, Vector256<float>>,
-            _ => &LinearTask<Simd128, Vector128<float>>,
-        };
-        int tasks = mBlocks * nBlocks;
+        job.X = x;
+        job.Y = y;
+        job.M = m;
+        job.NBlocks = Math.Clamp((targetTasks + mBlocks - 1) / mBlocks, 1, w.PanelCount);
+        var body = Body(job.Kind);
+        int tasks = mBlocks * job.NBlocks;
         if (parallel)
             KernelParallel.For(tasks, &job, body);
         else
@@ -84,7 +63,52 @@ public static unsafe class CpuGemm
         GC.KeepAlive(w);
     }
 
-    struct LinearJob
+    /// <summary>
+    /// A job's weight half (panels, blocking, epilogue), for callers that run many GEMMs against one weight from
+    /// inside their own tasks (<see cref="RunOnThisThread"/>); they keep <paramref name="w"/> alive meanwhile.
+    /// </summary>
+    internal static LinearJob Plan(PackedLinearWeight w, GemmEpilogue epilogue)
+    {
+        int kSlices = (w.K + TargetKC - 1) / TargetKC;
+        return new LinearJob
+        {
+            Panels = w.Panels,
+            Bias = w.Bias,
+            Storage = w.Storage,
+            ElementSize = w.ElementSize,
+            Scale = w.Scale,
+            N = w.N,
+            K = w.K,
+            KC = (w.K + kSlices - 1) / kSlices,
+            MC = w.Storage == DType.F32 ? MC : NarrowMC,
+            PanelCount = w.PanelCount,
+            NBlocks = 1,
+            Epilogue = epilogue,
+            Kind = w.Kind,
+        };
+    }
+
+    /// <summary>y[m, N] = epilogue(x[m, K]·Wᵀ + bias) for a <see cref="Plan"/>, all on the calling thread.</summary>
+    internal static void RunOnThisThread(in LinearJob plan, float* x, int m, float* y)
+    {
+        var job = plan;
+        job.X = x;
+        job.Y = y;
+        job.M = m;
+        job.NBlocks = 1;
+        var body = Body(job.Kind);
+        for (int t = 0, tasks = (m + job.MC - 1) / job.MC; t < tasks; t++)
+            body(&job, t);
+    }
+
+    static delegate*<void*, int, void> Body(SimdKind kind) => kind switch
+    {
+        SimdKind.Vector512 => &LinearTask<Simd512, Vector512<float>>,
+        SimdKind.Vector256 => &LinearTask<Simd256, Vector256<float>>,
+        _ => &LinearTask<Simd128, Vector128<float>>,
+    };
+
+    internal struct LinearJob
     {
         public float* X, Y, Bias;
         public byte* Panels;
@@ -93,6 +117,7 @@ public static unsafe class CpuGemm
         public float Scale;
         public int M, N, K, KC, MC, PanelCount, NBlocks;
         public GemmEpilogue Epilogue;
+        public SimdKind Kind;
     }
 
     /// <summary>Block (task / NBlocks, task % NBlocks): MC rows of y against a contiguous range of weight panels.</summary>

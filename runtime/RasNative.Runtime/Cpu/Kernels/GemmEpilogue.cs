@@ -10,4 +10,10 @@ public enum GemmEpilogue
 
     /// <summary>v·sigmoid(v).</summary>
     Silu,
+
+    /// <summary>Exact GELU: v·½·(1 + erf(v/√2)).</summary>
+    Gelu,
+
+    /// <summary>v·sigmoid(1.702·v).</summary>
+    QuickGelu,
 }

@@ -35,6 +35,11 @@ internal unsafe interface ISimd<TV>
     /// <summary>The platform's single-instruction minimum: where an operand is NaN, x86 returns b, Arm64 NaN.</summary>
     static abstract TV Min(TV a, TV b);
 
+    static abstract TV Abs(TV value);
+
+    /// <summary>|magnitude| with the sign bit of <paramref name="sign"/>.</summary>
+    static abstract TV CopySign(TV magnitude, TV sign);
+
     /// <summary>The bits of each lane as an integer shifted left by 23: the low 9 bits become the sign and exponent.</summary>
     static abstract TV ShiftIntoExponent(TV value);
 }

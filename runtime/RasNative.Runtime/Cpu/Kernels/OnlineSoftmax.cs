@@ -21,6 +21,8 @@ internal static unsafe class OnlineSoftmax
     {
         for (int c = 0; c < lanes; c += TS.Width)
         {
+            // The native max may drop a NaN score (x86 returns its second operand), which only skews the shift: the
+            // NaN score's own exp is NaN, so the running sum, and with it the query's whole output row, turn NaN.
             TV previous = TS.Load(runningMax + c);
             TV max = previous;
             float* row = scores + c;

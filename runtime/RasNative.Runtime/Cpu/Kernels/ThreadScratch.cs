@@ -17,11 +17,17 @@ internal static unsafe class ThreadScratch
     [ThreadStatic]
     static float[]? widenedPanel;
 
+    [ThreadStatic]
+    static float[]? im2colBand;
+
     /// <summary>At least <paramref name="length"/> 64-byte-aligned floats for attention's tiles, valid until this thread's next call.</summary>
     public static float* AttentionTiles(int length) => Get(ref attentionTiles, length);
 
     /// <summary>At least <paramref name="length"/> 64-byte-aligned floats for a widened weight panel slice, valid until this thread's next call.</summary>
     public static float* WidenedPanel(int length) => Get(ref widenedPanel, length);
+
+    /// <summary>At least <paramref name="length"/> 64-byte-aligned floats for a convolution's im2col band, valid until this thread's next call.</summary>
+    public static float* Im2colBand(int length) => Get(ref im2colBand, length);
 
     static float* Get(ref float[]? buffer, int length)
     {

@@ -9,7 +9,7 @@ namespace RasNative.Runtime.Models.LuminaNext;
 /// The activation arena: every buffer one forward needs, sized once for the largest batch, image-token and
 /// caption-token counts; a forward over fewer tokens takes leading views of the same storage.
 /// </summary>
-internal sealed class LuminaNextActivations
+internal sealed class LuminaNextActivations : IActivationArena
 {
     public LuminaNextActivations(ITensorAllocator backend, TokenShape capacity, LuminaNextConfig cfg)
     {

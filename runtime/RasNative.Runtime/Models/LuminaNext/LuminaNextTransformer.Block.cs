@@ -13,7 +13,7 @@ public sealed partial class LuminaNextTransformer
     void Block(int index, LuminaNextBlockWeights blk, Tensor x, LuminaNextInputs inputs, Tensor tembSilu, Tensor rope,
         AttentionScales scales, KvCacheMode cacheMode, IndexList? activePatches, IActivationObserver? observer)
     {
-        var a = arena!;
+        var a = setup.Arena;
         int batch = x.Dim(0), tokens = x.Dim(1);
         float eps = Config.NormEps;
         string name = $"layer{index}";
@@ -59,7 +59,7 @@ public sealed partial class LuminaNextTransformer
     void SelfAttention(int index, LuminaAttentionWeights w, Tensor normX, Tensor rope, Tensor output, float scale,
         KvCacheMode cacheMode, IndexList? activePatches)
     {
-        var a = arena!;
+        var a = setup.Arena;
         int batch = normX.Dim(0), tokens = normX.Dim(1), kvWidth = Config.KvHeads * HeadDim;
         var q = a.Q.View(normX.Shape);
         var k = a.K.View(batch, tokens, kvWidth);
@@ -71,7 +71,7 @@ public sealed partial class LuminaNextTransformer
         QkNorm(w.NormK, k);
         backend.ApplyRope(q, rope, HeadDim);
         backend.ApplyRope(k, rope, HeadDim);
-        var (keys, values) = kvCache.Through(index, k, v, cacheMode, activePatches);
+        var (keys, values) = setup.KvCache.Through(index, k, v, cacheMode, activePatches);
         backend.Attention(new AttentionArgs
         {
             Query1 = q, Key1 = keys, Value1 = values, Output1 = output,
@@ -85,7 +85,7 @@ public sealed partial class LuminaNextTransformer
     /// </summary>
     void CrossAttention(LuminaNextBlockWeights blk, Tensor normX, LuminaNextInputs inputs, Tensor rope, Tensor output, float scale)
     {
-        var a = arena!;
+        var a = setup.Arena;
         var caption = inputs.EncoderHiddenStates;
         int batch = caption.Dim(0), text = caption.Dim(1), kvWidth = Config.KvHeads * HeadDim;
         var normCaption = a.NormCaption.View(caption.Shape);
@@ -117,8 +117,8 @@ public sealed partial class LuminaNextTransformer
     void FeedForward(LuminaFeedForwardWeights w, Tensor input, Tensor output)
     {
         int inner = FeedForwardInner(Config);
-        var gate = arena!.FeedForwardGate.View(input.Dim(0), input.Dim(1), inner);
-        var up = arena.FeedForwardUp.View(input.Dim(0), input.Dim(1), inner);
+        var gate = setup.Arena.FeedForwardGate.View(input.Dim(0), input.Dim(1), inner);
+        var up = setup.Arena.FeedForwardUp.View(input.Dim(0), input.Dim(1), inner);
         backend.Linear(input, w.Linear1, gate, Activation.Silu);
         backend.Linear(input, w.Linear3, up);
         backend.Multiply(gate, up, gate);
@@ -128,7 +128,7 @@ public sealed partial class LuminaNextTransformer
     /// <summary>norm_out (LuminaLayerNormContinuous): LN(x, no affine)·(1 + linear_1(silu(temb))) → linear_2 → unpatchify.</summary>
     void OutputHead(Tensor x, Tensor tembSilu, Tensor output, IndexList? patches, IActivationObserver? observer)
     {
-        var a = arena!;
+        var a = setup.Arena;
         int batch = x.Dim(0), tokens = x.Dim(1), p = Config.PatchSize;
         var scale = a.Emb.View(batch, Width);
         var normX = a.NormX.View(x.Shape);

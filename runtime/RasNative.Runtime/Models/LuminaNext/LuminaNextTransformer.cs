@@ -20,19 +20,15 @@ public sealed partial class LuminaNextTransformer
 
     readonly IBackend backend;
     readonly LuminaNextWeights weights;
-    readonly Dictionary<(int H, int W, LuminaRopeScaling Scaling), Tensor> ropeTables = [];
-    readonly ImageKvCache kvCache;
-    readonly IndexBuffer activeIds;
-    LuminaNextActivations? arena;
+    readonly Dictionary<(int Rows, int Cols, LuminaRopeScaling Scaling), Tensor> ropeTables = [];
+    readonly ForwardSetup<LuminaNextActivations> setup;
 
     LuminaNextTransformer(IBackend backend, LuminaNextConfig config, LuminaNextWeights weights)
     {
         this.backend = backend;
         Config = config;
         this.weights = weights;
-        activeIds = new IndexBuffer(backend);
-        // attn1 of every layer: keys after qk-norm and RoPE, grouped [B, P, kvHeads·hd] (cross-attention is never cached).
-        kvCache = new ImageKvCache(backend, [.. weights.Layers.Select(_ => (int?)(config.KvHeads * config.HeadDim))]);
+        setup = new ForwardSetup<LuminaNextActivations>(backend, CacheSlots(config), (allocator, shape) => new LuminaNextActivations(allocator, shape, config));
     }
 
     public LuminaNextConfig Config { get; }
@@ -90,12 +86,9 @@ public sealed partial class LuminaNextTransformer
         KvCacheMode cacheMode = KvCacheMode.None, IActivationObserver? observer = null)
     {
         var grid = Validate(inputs, output);
-        if ((activePatches != null) != (cacheMode == KvCacheMode.Update))
-            throw new ArgumentException("a patch subset runs exactly with KvCacheMode.Update");
-        int batch = grid.Batch, tokens = activePatches?.Length ?? grid.Patches, text = inputs.EncoderHiddenStates.Dim(1);
-        var a = PlanArena(new TokenShape(batch, tokens, text));
-        var patches = activePatches == null ? null : SubsetList(grid, activePatches);
-        kvCache.Begin(cacheMode, batch, grid.Patches);
+        int batch = grid.Batch;
+        var (tokens, patches) = setup.Begin(grid, inputs.EncoderHiddenStates.Dim(1), activePatches, cacheMode);
+        var a = setup.Arena;
 
         var x = a.X.View(batch, tokens, Width);
         var tembSilu = a.TembSilu.View(batch, ConditioningWidth(Config));
@@ -124,36 +117,18 @@ public sealed partial class LuminaNextTransformer
         return (float)scale;
     }
 
-    LuminaNextActivations PlanArena(TokenShape shape)
-    {
-        if (arena == null || !shape.FitsIn(arena.Capacity))
-        {
-            var capacity = arena == null ? shape : shape.Union(arena.Capacity);
-            arena = new LuminaNextActivations(backend, capacity, Config);
-        }
-        return arena;
-    }
-
     /// <summary>
     /// Elements of the buffers a forward of <paramref name="shape"/> allocates: the activation arena and, for RAS
     /// runs, the per-layer attn1 K/V caches; long.MaxValue when the shape does not even fit the arithmetic.
     /// </summary>
-    public static long ActivationElements(LuminaNextConfig config, TokenShape shape, bool rasCache)
-    {
-        var plan = new MemoryPlan();
-        try
-        {
-            _ = new LuminaNextActivations(plan, shape, config);
-            return checked(plan.Elements + (rasCache ? 2L * config.NumLayers * shape.Batch * shape.ImageTokens * config.KvHeads * config.HeadDim : 0));
-        }
-        catch (OverflowException)
-        {
-            return long.MaxValue;
-        }
-    }
+    public static long ActivationElements(LuminaNextConfig config, TokenShape shape, bool rasCache) =>
+        ForwardSetup<LuminaNextActivations>.Elements(shape, rasCache, CacheSlots(config), (allocator, s) => new LuminaNextActivations(allocator, s, config));
 
     /// <summary>Forgets the stored K/V cache (a new run starts from dense steps).</summary>
-    public void ResetCache() => kvCache.Reset();
+    public void ResetCache() => setup.KvCache.Reset();
+
+    /// <summary>attn1 of every layer: keys after qk-norm and RoPE, grouped [B, P, kvHeads·hd] (cross-attention is never cached).</summary>
+    static int?[] CacheSlots(LuminaNextConfig config) => [.. Enumerable.Repeat<int?>(config.KvHeads * config.HeadDim, config.NumLayers)];
 
     /// <summary>Softmax scales of one forward: attn1 (maybe proportional) and attn2 (always 1/√hd).</summary>
     readonly record struct AttentionScales(float Self, float Cross);

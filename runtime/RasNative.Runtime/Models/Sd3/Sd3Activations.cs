@@ -7,7 +7,7 @@ namespace RasNative.Runtime.Models.Sd3;
 /// The activation arena: every buffer one forward needs, sized once for the largest batch, image-token and
 /// text-token counts; a forward over fewer tokens takes leading views of the same storage.
 /// </summary>
-internal sealed class Sd3Activations
+internal sealed class Sd3Activations : IActivationArena
 {
     public Sd3Activations(ITensorAllocator backend, TokenShape capacity, int width, int patchFeatures, int outFeatures)
     {

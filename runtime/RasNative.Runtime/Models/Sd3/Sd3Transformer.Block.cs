@@ -15,7 +15,7 @@ public sealed partial class Sd3Transformer
     void JointBlock(int index, JointBlockWeights blk, Tensor x, Tensor context, Tensor tembSilu,
         KvCacheMode cacheMode, IndexList? activePatches, IActivationObserver? observer)
     {
-        var a = arena!;
+        var a = setup.Arena;
         int batch = x.Dim(0), tokens = x.Dim(1), text = context.Dim(1);
         string name = $"block{index}";
         var imageShape = new[] { batch, tokens, Width };
@@ -85,7 +85,7 @@ public sealed partial class Sd3Transformer
     void JointAttention(int index, JointBlockWeights blk, Tensor normX, Tensor normContext, Tensor attnImage, Tensor attnContext,
         KvCacheMode cacheMode, IndexList? activePatches, IActivationObserver? observer)
     {
-        var a = arena!;
+        var a = setup.Arena;
         var (q, k, v) = (a.Q.View(normX.Shape), a.K.View(normX.Shape), a.V.View(normX.Shape));
         var (cq, ck, cv) = (a.ContextQ.View(normContext.Shape), a.ContextK.View(normContext.Shape), a.ContextV.View(normContext.Shape));
         Project(blk.Attn, normX, q, k, v);
@@ -95,7 +95,7 @@ public sealed partial class Sd3Transformer
         if (blk.AttnContext.NormAddedQ != null) backend.RmsNormHeads(cq, blk.AttnContext.NormAddedQ, HeadDim, NormEps);
         if (blk.AttnContext.NormAddedK != null) backend.RmsNormHeads(ck, blk.AttnContext.NormAddedK, HeadDim, NormEps);
 
-        var (imageKeys, imageValues) = kvCache.Through(2 * index, k, v, cacheMode, activePatches);
+        var (imageKeys, imageValues) = setup.KvCache.Through(2 * index, k, v, cacheMode, activePatches);
 
         string name = $"block{index}.attn";
         observer?.ObserveHeads(name + ".q", q, cq, Heads, HeadDim);
@@ -119,10 +119,10 @@ public sealed partial class Sd3Transformer
     void ImageAttention(string name, AttentionWeights w, Tensor input, Tensor output, int cacheSlot,
         KvCacheMode cacheMode, IndexList? activePatches, IActivationObserver? observer)
     {
-        var a = arena!;
+        var a = setup.Arena;
         var (q, k, v) = (a.Q.View(input.Shape), a.K.View(input.Shape), a.V.View(input.Shape));
         Project(w, input, q, k, v);
-        var (keys, values) = kvCache.Through(cacheSlot, k, v, cacheMode, activePatches);
+        var (keys, values) = setup.KvCache.Through(cacheSlot, k, v, cacheMode, activePatches);
         observer?.ObserveHeads(name + ".q", q, null, Heads, HeadDim);
         observer?.ObserveHeads(name + ".k", k, null, Heads, HeadDim);
         observer?.ObserveHeads(name + ".v", v, null, Heads, HeadDim);
@@ -146,7 +146,7 @@ public sealed partial class Sd3Transformer
 
     void FeedForward(FeedForwardWeights w, Tensor input, Tensor output)
     {
-        var hidden = arena!.FeedForwardHidden.View(input.Dim(0), input.Dim(1), 4 * Width);
+        var hidden = setup.Arena.FeedForwardHidden.View(input.Dim(0), input.Dim(1), 4 * Width);
         backend.Linear(input, w.Proj, hidden, Activation.GeluTanh);
         backend.Linear(hidden, w.Out, output);
     }
@@ -154,7 +154,7 @@ public sealed partial class Sd3Transformer
     /// <summary>norm_out (AdaLayerNormContinuous) → proj_out → unpatchify into the output's patches.</summary>
     void OutputHead(Tensor x, Tensor tembSilu, Tensor output, IndexList? patches, IActivationObserver? observer)
     {
-        var a = arena!;
+        var a = setup.Arena;
         int batch = x.Dim(0), tokens = x.Dim(1), p = Config.PatchSize;
         var emb = a.EmbContext.View(batch, 2 * Width);
         var normX = a.NormX.View(x.Shape);

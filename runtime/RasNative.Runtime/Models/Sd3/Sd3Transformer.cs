@@ -17,19 +17,17 @@ public sealed partial class Sd3Transformer
 
     readonly IBackend backend;
     readonly Sd3Weights weights;
-    readonly Dictionary<(int H, int W), (IndexList Patches, IndexList PosRows)> denseGrids = [];
-    readonly ImageKvCache kvCache;
-    readonly IndexBuffer activeIds, activePosRows;
-    Sd3Activations? arena;
+    readonly Dictionary<(int Rows, int Cols), IndexList> densePosRows = [];
+    readonly IndexBuffer activePosRows;
+    readonly ForwardSetup<Sd3Activations> setup;
 
     Sd3Transformer(IBackend backend, Sd3TransformerConfig config, Sd3Weights weights)
     {
         this.backend = backend;
         Config = config;
         this.weights = weights;
-        (activeIds, activePosRows) = (new IndexBuffer(backend), new IndexBuffer(backend));
-        // Slot 2i: block i's joint attention; slot 2i + 1: its attn2 (SD3.5 dual-attention blocks only).
-        kvCache = new ImageKvCache(backend, [.. weights.TransformerBlocks.SelectMany(b => new int?[] { config.InnerDim, b.Attn2 == null ? null : config.InnerDim })]);
+        activePosRows = new IndexBuffer(backend);
+        setup = new ForwardSetup<Sd3Activations>(backend, CacheSlots(config), (allocator, shape) => Arena(allocator, config, shape));
     }
 
     public Sd3TransformerConfig Config { get; }
@@ -73,17 +71,15 @@ public sealed partial class Sd3Transformer
         KvCacheMode cacheMode = KvCacheMode.None, IActivationObserver? observer = null)
     {
         var grid = Validate(inputs, output);
-        if ((activePatches != null) != (cacheMode == KvCacheMode.Update))
-            throw new ArgumentException("a patch subset runs exactly with KvCacheMode.Update");
-        int batch = grid.Batch, tokens = activePatches?.Length ?? grid.Patches, text = inputs.EncoderHiddenStates.Dim(1);
-        var a = PlanArena(new TokenShape(batch, tokens, text));
-        var (patches, posRows) = activePatches == null ? DenseGrid(grid) : SubsetGrid(grid, activePatches);
-        kvCache.Begin(cacheMode, batch, grid.Patches);
+        int batch = grid.Batch, text = inputs.EncoderHiddenStates.Dim(1);
+        var (tokens, patches) = setup.Begin(grid, text, activePatches, cacheMode);
+        var a = setup.Arena;
+        var posRows = activePatches == null ? DensePosRows(grid) : activePosRows.Write(PosRowsOf(grid, activePatches));
 
         var x = a.X.View(batch, tokens, Width);
         var context = a.Context.View(batch, text, Width);
         var temb = a.TembSilu.View(batch, Width);
-        EmbedPatches(inputs.HiddenStates, activePatches == null ? null : patches, posRows, x, observer);
+        EmbedPatches(inputs.HiddenStates, patches, posRows, x, observer);
         EmbedConditioning(inputs, temb, observer);
         backend.Linear(inputs.EncoderHiddenStates, weights.ContextEmbedder, context);
         observer?.Observe("context_embedded", context);
@@ -91,21 +87,10 @@ public sealed partial class Sd3Transformer
         for (int i = 0; i < weights.TransformerBlocks.Length; i++)
         {
             using var range = backend.Range($"transformer_blocks.{i}");
-            JointBlock(i, weights.TransformerBlocks[i], x, context, temb, cacheMode, activePatches == null ? null : patches, observer);
+            JointBlock(i, weights.TransformerBlocks[i], x, context, temb, cacheMode, patches, observer);
         }
 
-        OutputHead(x, temb, output, activePatches == null ? null : patches, observer);
-    }
-
-    Sd3Activations PlanArena(TokenShape shape)
-    {
-        if (arena == null || !shape.FitsIn(arena.Capacity))
-        {
-            var capacity = arena == null ? shape : shape.Union(arena.Capacity);
-            int p = Config.PatchSize;
-            arena = new Sd3Activations(backend, capacity, Width, Config.InChannels * p * p, Config.OutChannels * p * p);
-        }
-        return arena;
+        OutputHead(x, temb, output, patches, observer);
     }
 
     /// <summary>
@@ -113,22 +98,19 @@ public sealed partial class Sd3Transformer
     /// runs, the per-layer image K/V caches. Sized by the same code that allocates them; long.MaxValue when the
     /// shape does not even fit the arithmetic.
     /// </summary>
-    public static long ActivationElements(Sd3TransformerConfig config, TokenShape shape, bool rasCache)
-    {
-        int p = config.PatchSize;
-        var plan = new MemoryPlan();
-        try
-        {
-            _ = new Sd3Activations(plan, shape, config.InnerDim, config.InChannels * p * p, config.OutChannels * p * p);
-            long cacheSlots = config.NumLayers + config.DualAttentionLayers.Length;
-            return checked(plan.Elements + (rasCache ? 2 * cacheSlots * shape.Batch * shape.ImageTokens * config.InnerDim : 0));
-        }
-        catch (OverflowException)
-        {
-            return long.MaxValue;
-        }
-    }
+    public static long ActivationElements(Sd3TransformerConfig config, TokenShape shape, bool rasCache) =>
+        ForwardSetup<Sd3Activations>.Elements(shape, rasCache, CacheSlots(config), (allocator, s) => Arena(allocator, config, s));
 
     /// <summary>Forgets the stored K/V cache (a new run starts from dense steps).</summary>
-    public void ResetCache() => kvCache.Reset();
+    public void ResetCache() => setup.KvCache.Reset();
+
+    static Sd3Activations Arena(ITensorAllocator allocator, Sd3TransformerConfig config, TokenShape shape)
+    {
+        int p = config.PatchSize;
+        return new Sd3Activations(allocator, shape, config.InnerDim, config.InChannels * p * p, config.OutChannels * p * p);
+    }
+
+    /// <summary>K/V cache slots: 2i for block i's joint attention, 2i + 1 for its attn2 (SD3.5 dual-attention blocks only).</summary>
+    static int?[] CacheSlots(Sd3TransformerConfig config) =>
+        [.. Enumerable.Range(0, config.NumLayers).SelectMany(i => new int?[] { config.InnerDim, config.DualAttentionLayers.Contains(i) ? config.InnerDim : null })];
 }

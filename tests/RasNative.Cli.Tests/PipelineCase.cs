@@ -1,0 +1,52 @@
+using System.Globalization;
+using System.Text.Json;
+using RasNative.Tests;
+
+namespace RasNative.Cli.Tests;
+
+/// <summary>
+/// One fixtures/sd3-pipeline case: diffusers' call arguments (cases.json) as generate flags, and the tensors the real
+/// pipeline computed (case_N.safetensors).
+/// </summary>
+internal sealed record PipelineCase(string Name, string Prompt, string? NegativePrompt, long Seed, int Height, int Width, int Steps,
+    float Guidance, int MaxSequenceLength, int[] LatentShape)
+{
+    /// <summary>
+    /// generate's VAE scale until the VAE work lands (then the fixture VAE's ×2 and the case's pixel size apply unchanged):
+    /// the sizes passed are chosen to give the case's latent shape.
+    /// </summary>
+    public const int CliVaeScale = 8;
+
+    public static string Folder => FixturePaths.Get("sd3-pipeline");
+
+    public static string Pipeline => Path.Combine(Folder, "sd3-pipeline-tiny");
+
+    public string Tensors => Path.Combine(Folder, Name + ".safetensors");
+
+    public static PipelineCase Load(string name)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "cases.json")));
+        var entry = json.RootElement.GetProperty("cases").GetProperty(name);
+        var call = entry.GetProperty("call");
+        return new PipelineCase(name, call.GetProperty("prompt").GetString()!,
+            call.TryGetProperty("negative_prompt", out var negative) && negative.ValueKind == JsonValueKind.String ? negative.GetString() : null,
+            entry.GetProperty("seed").GetInt64(), call.GetProperty("height").GetInt32(), call.GetProperty("width").GetInt32(),
+            call.GetProperty("num_inference_steps").GetInt32(), call.GetProperty("guidance_scale").GetSingle(),
+            call.GetProperty("max_sequence_length").GetInt32(), [.. entry.GetProperty("latent_shape").EnumerateArray().Select(d => d.GetInt32())]);
+    }
+
+    /// <summary>The call's arguments as generate's text and sampling flags (dense: --ras-ratio 1 is the diffusers pipeline).</summary>
+    public string[] Flags()
+    {
+        var flags = new List<string>
+        {
+            "--prompt", Prompt, "--seed", Seed.ToString(CultureInfo.InvariantCulture),
+            "--width", (LatentShape[3] * CliVaeScale).ToString(CultureInfo.InvariantCulture),
+            "--height", (LatentShape[2] * CliVaeScale).ToString(CultureInfo.InvariantCulture),
+            "--steps", Steps.ToString(CultureInfo.InvariantCulture), "--guidance", Guidance.ToString("R", CultureInfo.InvariantCulture),
+            "--max-sequence-length", MaxSequenceLength.ToString(CultureInfo.InvariantCulture), "--ras-ratio", "1",
+        };
+        if (NegativePrompt != null) flags.AddRange(["--negative-prompt", NegativePrompt]);
+        return [.. flags];
+    }
+}
