@@ -7,20 +7,35 @@ namespace RasNative.Cuda.Tests;
 public class CountersTests
 {
     [Fact]
-    public void AttentionCountsItsGemmsSoftmaxAndScratch()
+    public void AttentionIsOneFlashLaunchWithoutScratch()
     {
-        using var backend = GpuRequirement.CreateBackend(CudaDType.F32);
-        const int batch = 2, tq = 13, tk = 17, heads = 3, headDim = 24;
-        var q = backend.Upload(new float[batch * tq * heads * headDim], batch, tq, heads * headDim);
-        var k = backend.Upload(new float[batch * tk * heads * headDim], batch, tk, heads * headDim);
-        var o = backend.Allocate(batch, tq, heads * headDim);
-        backend.Calls.Counters.Reset();
-        backend.Attention(new AttentionArgs { Query1 = q, Key1 = k, Value1 = k, Output1 = o, Heads = heads, HeadDim = headDim, Scale = 0.2f });
-        var counts = backend.Calls.Counters.Snapshot();
+        var (counts, tensors) = CountAttention(headDim: 24);
+        Assert.Equal(new CudaCounts(Launches: 1, BlasCalls: 0, Copies: 0, Syncs: 0, Allocations: 0, PeakDeviceBytes: tensors), counts.Totals);
+        Assert.Equal(1, counts.KernelLaunches["flash_attention_d32"]);
+    }
+
+    [Fact]
+    public void WideHeadAttentionCountsItsGemmsSoftmaxAndScratch()
+    {
+        var (counts, tensors) = CountAttention(headDim: 96);
         // Per batch row: scores GEMM, softmax, output GEMM; scratch for float32 scores and the probabilities.
-        long tensors = sizeof(float) * (2L * batch * tq + batch * tk) * heads * headDim, scratch = 2L * heads * tq * tk * sizeof(float);
+        long scratch = 2L * Heads * Queries * Keys * sizeof(float);
         Assert.Equal(new CudaCounts(Launches: 2, BlasCalls: 4, Copies: 0, Syncs: 0, Allocations: 2, PeakDeviceBytes: tensors + scratch), counts.Totals);
         Assert.Equal(2, counts.KernelLaunches["softmax_rows"]);
+    }
+
+    const int Batch = 2, Queries = 13, Keys = 17, Heads = 3;
+
+    /// <summary>One float32 attention call's counts, and the bytes of its tensors (allocated before counting).</summary>
+    static (CudaCounterSnapshot Counts, long TensorBytes) CountAttention(int headDim)
+    {
+        using var backend = GpuRequirement.CreateBackend(CudaDType.F32);
+        var q = backend.Upload(new float[Batch * Queries * Heads * headDim], Batch, Queries, Heads * headDim);
+        var k = backend.Upload(new float[Batch * Keys * Heads * headDim], Batch, Keys, Heads * headDim);
+        var o = backend.Allocate(Batch, Queries, Heads * headDim);
+        backend.Calls.Counters.Reset();
+        backend.Attention(new AttentionArgs { Query1 = q, Key1 = k, Value1 = k, Output1 = o, Heads = Heads, HeadDim = headDim, Scale = 0.2f });
+        return (backend.Calls.Counters.Snapshot(), sizeof(float) * (2L * Batch * Queries + Batch * Keys) * Heads * headDim);
     }
 
     [Fact]

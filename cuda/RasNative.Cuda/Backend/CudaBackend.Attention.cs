@@ -9,6 +9,9 @@ public sealed partial class CudaBackend
     /// <summary>The largest head dim the flash kernel takes (its widest instance, <c>flash_attention_d80</c>).</summary>
     const int FlashMaxHeadDim = 80;
 
+    /// <summary>The flash kernel's instances by padded head dim / 16 − 1.</summary>
+    static readonly string[] FlashKernels = ["flash_attention_d16", "flash_attention_d32", "flash_attention_d48", "flash_attention_d64", "flash_attention_d80"];
+
     /// <summary>Threads per flash-attention block (the kernel's kWarps · 32).</summary>
     const int FlashThreads = 128;
 
@@ -60,7 +63,7 @@ public sealed partial class CudaBackend
         bool rowsAligned = d * ElementSize % 16 == 0;
         bool loadsAligned = rowsAligned && Aligned16(q1, q2, k1, k2, v1, v2), storesAligned = rowsAligned && Aligned16(o1, o2);
         int flags = (loadsAligned ? 1 : 0) | (storesAligned ? 2 : 0) | (args.Causal ? 4 : 0);
-        LaunchBlocks($"flash_attention_d{padded}", (uint)Math.Min(items, (long)device.Multiprocessors * 16),
+        LaunchBlocks(FlashKernels[padded / 16 - 1], (uint)Math.Min(items, (long)device.Multiprocessors * 16),
             [q1, q2, k1, k2, v1, v2, o1, o2, PtrOrNull(args.KeyMask), bias is null ? 0UL : Ptr(bias.Table), bias is null ? 0UL : Ptr(bias.Buckets),
              args.Query1.Dim(1), args.Query2?.Dim(1) ?? 0, args.Key1.Dim(1), args.Key2?.Dim(1) ?? 0,
              batch, heads, kvHeads, d, args.Scale, flags],

@@ -72,13 +72,16 @@ constexpr float kLog2e = 1.4426950408889634f;
 //   16-bit: K and V tiles of 64 keys, double-buffered, rows padded by 16 bytes so ldmatrix's eight row addresses
 //   fall in distinct banks; Q is staged through the second buffer (it lives in registers afterwards).
 //   float32: 16-key tiles, Q (pre-scaled) and the warps' probabilities kept in shared memory.
+// A warp takes a tile's keys kStep at a time (a score fragment of 16·MT rows × kStep keys in registers): 32 with two
+// row tiles per warp, which keeps the 16-bit P ≤ 64 instances within 255 registers without spilling.
 template <int DP> struct Shape
 {
     static constexpr int kRowTiles = kTensorCores && DP <= 64 ? 2 : 1; // m16 row tiles per warp
     static constexpr int kBlockRows = 16 * kRowTiles * kWarps;
     static constexpr int kKeys = kTensorCores ? 64 : 16;
+    static constexpr int kStep = kRowTiles == 2 ? 32 : kKeys;
     static constexpr int kStride = DP + kChunk;
-    static constexpr int kProbabilityStride = kKeys + 4;
+    static constexpr int kProbabilityStride = kStep + 4;
 };
 
 template <int DP, bool = kTensorCores> struct Shared;
@@ -318,7 +321,7 @@ __device__ __forceinline__ void online_softmax(float (&s)[MT][NB][4], float (&o)
 // float32 on CUDA cores: each lane computes the elements an m16n8 fragment would give it, from shared memory.
 template <int DP> struct Products
 {
-    static constexpr int MT = 1, NB = Shape<DP>::kKeys / 8, DB = DP / 8, Stride = Shape<DP>::kStride;
+    static constexpr int MT = 1, NB = Shape<DP>::kStep / 8, DB = DP / 8, Stride = Shape<DP>::kStride;
 
     struct QueryFragments
     {
@@ -326,9 +329,9 @@ template <int DP> struct Products
 
     template <typename S> __device__ static void load_query(QueryFragments&, S&, int, int) {}
 
-    // s[0][nb] = (Q·scale)·Kᵀ for rows groupID, groupID + 8 and keys nb·8 + 2·tig, +1, summed over channels in order.
+    // s[0][nb] = (Q·scale)·Kᵀ for rows groupID, groupID + 8 and keys first + nb·8 + 2·tig, +1, summed over channels in order.
     template <typename S>
-    __device__ static void scores(float (&s)[MT][NB][4], const QueryFragments&, S& shared, int buffer, int warp, int lane)
+    __device__ static void scores(float (&s)[MT][NB][4], const QueryFragments&, S& shared, int buffer, int first, int warp, int lane)
     {
         const int group = lane >> 2, tig = lane & 3;
         const float* q0 = &shared.q[warp * 16 + group][0];
@@ -344,8 +347,8 @@ template <int DP> struct Products
 #pragma unroll
             for (int nb = 0; nb < NB; nb++)
             {
-                const float4 k0 = *(const float4*)&shared.kv[buffer][0][nb * 8 + 2 * tig][c];
-                const float4 k1 = *(const float4*)&shared.kv[buffer][0][nb * 8 + 2 * tig + 1][c];
+                const float4 k0 = *(const float4*)&shared.kv[buffer][0][first + nb * 8 + 2 * tig][c];
+                const float4 k1 = *(const float4*)&shared.kv[buffer][0][first + nb * 8 + 2 * tig + 1][c];
                 s[0][nb][0] = fmaf(a0.w, k0.w, fmaf(a0.z, k0.z, fmaf(a0.y, k0.y, fmaf(a0.x, k0.x, s[0][nb][0]))));
                 s[0][nb][1] = fmaf(a0.w, k1.w, fmaf(a0.z, k1.z, fmaf(a0.y, k1.y, fmaf(a0.x, k1.x, s[0][nb][1]))));
                 s[0][nb][2] = fmaf(a1.w, k0.w, fmaf(a1.z, k0.z, fmaf(a1.y, k0.y, fmaf(a1.x, k0.x, s[0][nb][2]))));
@@ -356,7 +359,7 @@ template <int DP> struct Products
 
     // o += P·V: the warp's probabilities go through its own shared rows so each lane can read whole rows of P.
     template <typename S>
-    __device__ static void accumulate(float (&o)[MT][DB][4], const float (&s)[MT][NB][4], S& shared, int buffer, int warp, int lane)
+    __device__ static void accumulate(float (&o)[MT][DB][4], const float (&s)[MT][NB][4], S& shared, int buffer, int first, int warp, int lane)
     {
         const int group = lane >> 2, tig = lane & 3;
         float* p0 = &shared.p[warp][group][0];
@@ -369,13 +372,13 @@ template <int DP> struct Products
         }
         __syncwarp();
 #pragma unroll 4
-        for (int key = 0; key < Shape<DP>::kKeys; key++)
+        for (int key = 0; key < Shape<DP>::kStep; key++)
         {
             const float w0 = p0[key], w1 = p1[key];
 #pragma unroll
             for (int db = 0; db < DB; db++)
             {
-                const float2 v = *(const float2*)&shared.kv[buffer][1][key][db * 8 + 2 * tig];
+                const float2 v = *(const float2*)&shared.kv[buffer][1][first + key][db * 8 + 2 * tig];
                 o[0][db][0] = fmaf(w0, v.x, o[0][db][0]);
                 o[0][db][1] = fmaf(w0, v.y, o[0][db][1]);
                 o[0][db][2] = fmaf(w1, v.x, o[0][db][2]);
@@ -394,7 +397,7 @@ template <int DP> struct Products
 // 16-bit storage on tensor cores.
 template <int DP> struct Products
 {
-    static constexpr int MT = Shape<DP>::kRowTiles, NB = Shape<DP>::kKeys / 8, DB = DP / 8, KS = DP / 16, Stride = Shape<DP>::kStride;
+    static constexpr int MT = Shape<DP>::kRowTiles, NB = Shape<DP>::kStep / 8, DB = DP / 8, KS = DP / 16, Stride = Shape<DP>::kStride;
 
     struct QueryFragments
     {
@@ -432,7 +435,7 @@ template <int DP> struct Products
     // S = Q·Kᵀ: ldmatrix.x4 over K rows gives the B fragments of two 8-key blocks (matrix m: keys +8·(m >> 1),
     // channels +8·(m & 1)); each serves every row tile of the warp.
     template <typename S>
-    __device__ static void scores(float (&s)[MT][NB][4], const QueryFragments& q, S& shared, int buffer, int, int lane)
+    __device__ static void scores(float (&s)[MT][NB][4], const QueryFragments& q, S& shared, int buffer, int first, int, int lane)
     {
 #pragma unroll
         for (int mt = 0; mt < MT; mt++)
@@ -440,7 +443,7 @@ template <int DP> struct Products
             for (int nb = 0; nb < NB; nb++)
 #pragma unroll
                 for (int i = 0; i < 4; i++) s[mt][nb][i] = 0.0f;
-        const T* base = &shared.kv[buffer][0][(lane & 7) + (lane >> 4) * 8][((lane >> 3) & 1) * 8];
+        const T* base = &shared.kv[buffer][0][first + (lane & 7) + (lane >> 4) * 8][((lane >> 3) & 1) * 8];
 #pragma unroll
         for (int ks = 0; ks < KS; ks++)
 #pragma unroll
@@ -461,9 +464,9 @@ template <int DP> struct Products
     // layout of an m16k16), rounded to the storage type; ldmatrix.x4.trans over V rows gives the B fragments of two
     // 8-channel blocks (matrix m: keys +8·(m & 1), channels +8·(m >> 1)).
     template <typename S>
-    __device__ static void accumulate(float (&o)[MT][DB][4], const float (&s)[MT][NB][4], S& shared, int buffer, int, int lane)
+    __device__ static void accumulate(float (&o)[MT][DB][4], const float (&s)[MT][NB][4], S& shared, int buffer, int first, int, int lane)
     {
-        const T* base = &shared.kv[buffer][1][(lane & 7) + ((lane >> 3) & 1) * 8][(lane >> 4) * 8];
+        const T* base = &shared.kv[buffer][1][first + (lane & 7) + ((lane >> 3) & 1) * 8][(lane >> 4) * 8];
 #pragma unroll
         for (int ks = 0; ks < NB / 2; ks++)
         {
@@ -561,11 +564,15 @@ template <int DP> __device__ void attention(const Problem& p)
             if (!visit) visit = __syncthreads_or(!tile_finite<DP>(shared, p, buffer, t * N));
             if (t + 1 < tiles_visited) attends = issue_key_tile<DP>(shared, p, b, g, t + 1, buffer ^ 1);
             if (!active || !visit) continue;
-            float s[MT][NB][4];
-            Math::scores(s, q, shared, buffer, warp, lane);
-            if (p.mask || p.causal || p.bias_table || (t + 1) * N > p.keys) logits(s, p, rows, shared.mask[buffer], t * N, tig, prescale);
-            online_softmax(s, o, state, exp_scale);
-            Math::accumulate(o, s, shared, buffer, warp, lane);
+            const bool adjust = p.mask || p.causal || p.bias_table || (t + 1) * N > p.keys;
+            for (int first = 0; first < N && t * N + first < p.keys; first += Tile::kStep)
+            {
+                float s[MT][NB][4];
+                Math::scores(s, q, shared, buffer, first, warp, lane);
+                if (adjust) logits(s, p, rows, shared.mask[buffer] + first, t * N + first, tig, prescale);
+                online_softmax(s, o, state, exp_scale);
+                Math::accumulate(o, s, shared, buffer, first, warp, lane);
+            }
         }
 
         // O / rowsum through shared memory (the query rows' region), then out in 16-byte pieces where aligned.
@@ -637,27 +644,27 @@ template <int DP> __device__ __forceinline__ void flash_attention(FLASH_ATTENTIO
 
 // Each kernel's body on lines of its own: NVRTC 11.8 crashes (unbounded recursion) compiling a one-line kernel
 // that inlines memory accesses for sm_90 with -lineinfo.
-extern "C" __global__ void __launch_bounds__(128) flash_attention_d16(FLASH_ATTENTION_PARAMETERS)
+extern "C" __global__ void flash_attention_d16(FLASH_ATTENTION_PARAMETERS)
 {
     flash_attention<16>(FLASH_ATTENTION_ARGUMENTS);
 }
 
-extern "C" __global__ void __launch_bounds__(128) flash_attention_d32(FLASH_ATTENTION_PARAMETERS)
+extern "C" __global__ void flash_attention_d32(FLASH_ATTENTION_PARAMETERS)
 {
     flash_attention<32>(FLASH_ATTENTION_ARGUMENTS);
 }
 
-extern "C" __global__ void __launch_bounds__(128) flash_attention_d48(FLASH_ATTENTION_PARAMETERS)
+extern "C" __global__ void flash_attention_d48(FLASH_ATTENTION_PARAMETERS)
 {
     flash_attention<48>(FLASH_ATTENTION_ARGUMENTS);
 }
 
-extern "C" __global__ void __launch_bounds__(128) flash_attention_d64(FLASH_ATTENTION_PARAMETERS)
+extern "C" __global__ void flash_attention_d64(FLASH_ATTENTION_PARAMETERS)
 {
     flash_attention<64>(FLASH_ATTENTION_ARGUMENTS);
 }
 
-extern "C" __global__ void __launch_bounds__(128) flash_attention_d80(FLASH_ATTENTION_PARAMETERS)
+extern "C" __global__ void flash_attention_d80(FLASH_ATTENTION_PARAMETERS)
 {
     flash_attention<80>(FLASH_ATTENTION_ARGUMENTS);
 }
