@@ -575,7 +575,9 @@ template <int DP> __device__ void attention(const Problem& p)
             }
         }
 
-        // O / rowsum through shared memory (the query rows' region), then out in 16-byte pieces where aligned.
+        // O / rowsum through shared memory (the query rows' region), then out in 16-byte pieces where aligned. The
+        // wait lands a query copy still in flight when no key tile was visited (no keys), before that region is reused.
+        ras_cp_async_wait<0>();
         __syncthreads();
         T* staged = shared.query();
 #pragma unroll
