@@ -64,7 +64,10 @@ public class CudaBackendCommandTests
             Assert.Equal(first.GetRawText(), counters.GetProperty("per_block").GetProperty("transformer_blocks.1").GetRawText());
         }
         // A steady-state forward neither waits for the device nor copies more than its timestep embedding.
-        Assert.Equal(0, report.GetProperty("counters").GetProperty("syncs").GetInt64());
+        Assert.Equal(0, report.GetProperty("counters").GetProperty("syncs").GetInt64());        // Speed is stated against the device's fp32 peak (the emulated H100: 132 SMs × 1980 MHz × 256), never the CPU's.
+        Assert.Equal(132 * 1.98e6 * 256 / 1e6, report.GetProperty("peak_gflops").GetDouble(), 6);
+        Assert.StartsWith("sm_90 fp32 FMA peak", report.GetProperty("peak_basis").GetString());
+        Assert.True(report.GetProperty("op_gflops").GetProperty("gemm").GetDouble() > 0);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
 using RasNative.Loaders;
 using RasNative.Tests;
 using Xunit;
@@ -11,22 +9,11 @@ public class GenerateImageTests
 {
     static string Pipeline => FixturePaths.Get("sd3-pipeline", "sd3-pipeline-tiny");
 
-    /// <summary>A case's call as generate flags (cases.json), dense (no RAS), as diffusers ran it.</summary>
+    /// <summary>A case's call as generate flags with the pipeline's prompt embeddings, dense (no RAS), as diffusers ran it.</summary>
     static string[] CaseFlags(string caseName)
     {
-        var call = JsonDocument.Parse(File.ReadAllText(FixturePaths.Get("sd3-pipeline", "cases.json"))).RootElement
-            .GetProperty("cases").GetProperty(caseName);
-        var args = call.GetProperty("call");
-        return
-        [
-            "--model", Pipeline, "--embeddings", FixturePaths.Get("sd3-pipeline", caseName + ".safetensors"),
-            "--seed", call.GetProperty("seed").GetInt64().ToString(CultureInfo.InvariantCulture),
-            "--width", args.GetProperty("width").GetInt32().ToString(CultureInfo.InvariantCulture),
-            "--height", args.GetProperty("height").GetInt32().ToString(CultureInfo.InvariantCulture),
-            "--steps", args.GetProperty("num_inference_steps").GetInt32().ToString(CultureInfo.InvariantCulture),
-            "--guidance", args.GetProperty("guidance_scale").GetDouble().ToString(CultureInfo.InvariantCulture),
-            "--ras-ratio", "1",
-        ];
+        var run = PipelineCase.Load(caseName);
+        return ["--model", Pipeline, "--embeddings", run.Tensors, .. run.SamplingFlags()];
     }
 
     [Theory]

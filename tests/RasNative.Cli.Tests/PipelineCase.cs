@@ -11,12 +11,6 @@ namespace RasNative.Cli.Tests;
 internal sealed record PipelineCase(string Name, string Prompt, string? NegativePrompt, long Seed, int Height, int Width, int Steps,
     float Guidance, int MaxSequenceLength, int[] LatentShape)
 {
-    /// <summary>
-    /// generate's VAE scale until the VAE work lands (then the fixture VAE's ×2 and the case's pixel size apply unchanged):
-    /// the sizes passed are chosen to give the case's latent shape.
-    /// </summary>
-    public const int CliVaeScale = 8;
-
     public static string Folder => FixturePaths.Get("sd3-pipeline");
 
     public static string Pipeline => Path.Combine(Folder, "sd3-pipeline-tiny");
@@ -38,15 +32,20 @@ internal sealed record PipelineCase(string Name, string Prompt, string? Negative
     /// <summary>The call's arguments as generate's text and sampling flags (dense: --ras-ratio 1 is the diffusers pipeline).</summary>
     public string[] Flags()
     {
-        var flags = new List<string>
-        {
-            "--prompt", Prompt, "--seed", Seed.ToString(CultureInfo.InvariantCulture),
-            "--width", (LatentShape[3] * CliVaeScale).ToString(CultureInfo.InvariantCulture),
-            "--height", (LatentShape[2] * CliVaeScale).ToString(CultureInfo.InvariantCulture),
-            "--steps", Steps.ToString(CultureInfo.InvariantCulture), "--guidance", Guidance.ToString("R", CultureInfo.InvariantCulture),
-            "--max-sequence-length", MaxSequenceLength.ToString(CultureInfo.InvariantCulture), "--ras-ratio", "1",
-        };
+        var flags = new List<string> { "--prompt", Prompt, "--max-sequence-length", MaxSequenceLength.ToString(CultureInfo.InvariantCulture) };
         if (NegativePrompt != null) flags.AddRange(["--negative-prompt", NegativePrompt]);
-        return [.. flags];
+        return [.. flags, .. SamplingFlags()];
     }
+
+    /// <summary>
+    /// The call's sampling arguments alone (for --embeddings): seed, pixel size (the latent size follows from the
+    /// pipeline's VAE, ×2 here), steps, guidance, dense.
+    /// </summary>
+    public string[] SamplingFlags() =>
+    [
+        "--seed", Seed.ToString(CultureInfo.InvariantCulture),
+        "--width", Width.ToString(CultureInfo.InvariantCulture), "--height", Height.ToString(CultureInfo.InvariantCulture),
+        "--steps", Steps.ToString(CultureInfo.InvariantCulture), "--guidance", Guidance.ToString("R", CultureInfo.InvariantCulture),
+        "--ras-ratio", "1",
+    ];
 }

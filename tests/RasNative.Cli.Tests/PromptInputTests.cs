@@ -10,7 +10,7 @@ public class PromptInputTests
     static string Pipeline => PipelineCase.Pipeline;
 
     static string[] Generate(TempFolder temp, params string[] extra) =>
-        ["generate", "--model", Pipeline, "--steps", "2", "--width", "128", "--height", "128", "--seed", "1", "--output", temp.File("out.safetensors"), .. extra];
+        ["generate", "--model", Pipeline, "--steps", "2", "--width", "32", "--height", "32", "--seed", "1", "--output", temp.File("out.safetensors"), .. extra];
 
     public static TheoryData<string[], string> BadFlags() => new()
     {
@@ -131,7 +131,7 @@ public class PromptInputTests
     public void ManyImagesShareOneNoiseDraw()
     {
         using var temp = new TempFolder();
-        string[] common = ["--model", Pipeline, "--prompt", "cat", "--steps", "2", "--width", "128", "--height", "128", "--ras-ratio", "1"];
+        string[] common = ["--model", Pipeline, "--prompt", "cat", "--steps", "2", "--width", "32", "--height", "32", "--ras-ratio", "1"];
         var (code, _, err) = CliHarness.Run(["generate", .. common, "--seed", "7", "--num-images", "2", "--output", temp.File("two.safetensors")]);
         Assert.True(code == 0, err);
         (code, _, err) = CliHarness.Run(["generate", .. common, "--seed", "7", "--output", temp.File("one.safetensors")]);

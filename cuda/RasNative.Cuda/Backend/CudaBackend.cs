@@ -48,6 +48,9 @@ public sealed partial class CudaBackend : IBackend
 
     public CudaDevice Device => device;
 
+    /// <summary>The device's peak for this backend's compute dtype (null where the architecture is not tabled).</summary>
+    public DevicePeak? Peak => DevicePeak.For(device.ComputeCapability, device.Multiprocessors, device.ClockKHz, DType);
+
     /// <summary>The counted layer every device call goes through; its <see cref="CudaCalls.Counters"/> are this backend's.</summary>
     public CudaCalls Calls => calls;
 

@@ -39,8 +39,10 @@ public sealed unsafe class CudaDevice : IDisposable
         Driver.Check(Driver.cuDeviceGetAttribute(out var major, Driver.AttributeComputeCapabilityMajor, device));
         Driver.Check(Driver.cuDeviceGetAttribute(out var minor, Driver.AttributeComputeCapabilityMinor, device));
         Driver.Check(Driver.cuDeviceGetAttribute(out var sms, Driver.AttributeMultiprocessorCount, device));
+        Driver.Check(Driver.cuDeviceGetAttribute(out var clock, Driver.AttributeClockRate, device));
         ComputeCapability = (major, minor);
         Multiprocessors = sms;
+        ClockKHz = clock;
         Driver.Check(Driver.cuStreamCreate(out var stream, Driver.StreamNonBlocking));
         Stream = stream;
         Cublas.Check(Cublas.cublasCreate(out var blas));
@@ -76,6 +78,9 @@ public sealed unsafe class CudaDevice : IDisposable
     public (int Major, int Minor) ComputeCapability { get; }
 
     public int Multiprocessors { get; }
+
+    /// <summary>The maximum SM clock in kHz (CU_DEVICE_ATTRIBUTE_CLOCK_RATE).</summary>
+    public int ClockKHz { get; }
 
     public void MakeCurrent() => Driver.Check(Driver.cuCtxSetCurrent(Context));
 

@@ -20,6 +20,7 @@ public static unsafe partial class Driver
     public const int AttributeComputeCapabilityMajor = 75;
     public const int AttributeComputeCapabilityMinor = 76;
     public const int AttributeMultiprocessorCount = 16;
+    public const int AttributeClockRate = 13; // kHz, the maximum clock
     public const int StreamNonBlocking = 1;
     public const int EventDefault = 0;
     public const int StreamCaptureModeThreadLocal = 1;

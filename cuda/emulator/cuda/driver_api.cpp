@@ -121,6 +121,7 @@ int attribute(int which, int* value)
     case 9: *value = 65536; return Success;        // TOTAL_CONSTANT_MEMORY
     case 10: *value = 32; return Success;          // WARP_SIZE
     case 12: *value = 65536; return Success;       // MAX_REGISTERS_PER_BLOCK
+    case 13: *value = 1980000; return Success;     // CLOCK_RATE (kHz): an H100 SXM's maximum
     case 16: *value = 132; return Success;         // MULTIPROCESSOR_COUNT
     case 18: *value = 0; return Success;           // INTEGRATED
     case 31: *value = 1; return Success;           // CONCURRENT_KERNELS

@@ -18,9 +18,10 @@ public sealed record BenchReport
     [JsonPropertyName("gflop_per_forward")] public required double GflopPerForward { get; init; }
     [JsonPropertyName("gflops")] public required double Gflops { get; init; }
     [JsonPropertyName("peak_gflops")] public required double? PeakGflops { get; init; }   // null: no peak for this device yet
-    [JsonPropertyName("peak_vector_bits")] public required int? PeakVectorBits { get; init; }   // the width the CPU peak was measured at
+    [JsonPropertyName("peak_basis")] public required string? PeakBasis { get; init; }   // what the peak is: the CPU's FMA peak at the kernels' width, or the GPU's for the dtype
     [JsonPropertyName("percent_of_peak")] public required double? PercentOfPeak { get; init; }
     [JsonPropertyName("op_ms")] public required Dictionary<string, double> OpMs { get; init; }
+    [JsonPropertyName("op_gflops")] public required Dictionary<string, double> OpGflops { get; init; }   // GEMM and attention FLOPs over their own time
     [JsonPropertyName("peak_memory_mib")] public required double PeakMemoryMib { get; init; }
     [JsonPropertyName("weights_mib")] public required double WeightsMib { get; init; }
     [JsonPropertyName("weight_dtype")] public required string WeightDType { get; init; }   // a random preset's storage, or "checkpoint"

@@ -19,9 +19,12 @@ public static class BenchTable
         table.AddRow($"{run} median / min / max", $"{r.MedianMs:F1} / {r.MinMs:F1} / {r.MaxMs:F1} ms ({r.Repeat} runs)");
         table.AddRow("work", $"{r.GflopPerForward:F2} GFLOP per {run}");
         table.AddRow("speed", r.PercentOfPeak is { } percent
-            ? $"{r.Gflops:F1} GFLOP/s = {percent:F1}% of the {r.PeakGflops:F0} GFLOP/s {r.PeakVectorBits}-bit FMA peak"
+            ? $"{r.Gflops:F1} GFLOP/s = {percent:F1}% of the {r.PeakGflops:F0} GFLOP/s {Markup.Escape(r.PeakBasis ?? "")}"
             : $"{r.Gflops:F1} GFLOP/s");
-        foreach (var (op, ms) in r.OpMs) table.AddRow($"  {op}", $"{ms:F1} ms");
+        foreach (var (op, ms) in r.OpMs)
+            table.AddRow($"  {op}", r.OpGflops.TryGetValue(op, out var rate)
+                ? $"{ms:F1} ms, {rate:F1} GFLOP/s{(r.PeakGflops is { } peak ? $" ({100 * rate / peak:F1}% of peak)" : "")}"
+                : $"{ms:F1} ms");
         table.AddRow("peak memory", $"{r.PeakMemoryMib:F0} MiB");
         table.AddRow("weights", $"{r.WeightsMib:F1} MiB ({Markup.Escape(r.WeightDType)})");
         if (r.Ras is { } ras)

@@ -21,6 +21,14 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public double Seconds(OpClass op) => seconds[(int)op];
     public double Flops => gemmFlops + attentionFlops;
 
+    /// <summary>The FLOPs counted for an op class (elementwise ops count none).</summary>
+    public double FlopsOf(OpClass op) => op switch
+    {
+        OpClass.Gemm => gemmFlops,
+        OpClass.Attention => attentionFlops,
+        _ => 0,
+    };
+
     public void Reset()
     {
         Array.Clear(seconds);

@@ -106,13 +106,7 @@ public static class BenchCommand
             RasBenchReport? rasReport = rasOptions != null ? CompareSampling(work, backend, rasOptions, samplerSteps!.Value, progress) : null;
             CounterReport? rasStepCounters = counters != null && rasOptions != null ? CountRasStep(work, counters, rasOptions, samplerSteps!.Value, progress) : null;
 
-            // The CPU's FMA ceiling at the kernels' own vector width; a GPU's peak is not the CPU's.
-            double? peak = null;
-            if (backend.Name == "cpu")
-            {
-                progress.Say($"measuring the {CpuFmaPeak.VectorBits}-bit FMA peak");
-                peak = CpuFmaPeak.MeasureGflops();
-            }
+            var (peak, peakBasis) = MeasurePeak(backend, progress);
             times.Sort();
             double median = times[times.Count / 2];
             var report = new BenchReport
@@ -130,9 +124,10 @@ public static class BenchCommand
                 GflopPerForward = flops / 1e9,
                 Gflops = flops / 1e9 / (median / 1e3),
                 PeakGflops = peak,
-                PeakVectorBits = peak == null ? null : CpuFmaPeak.VectorBits,
+                PeakBasis = peakBasis,
                 PercentOfPeak = peak is { } p ? 100 * flops / 1e9 / (median / 1e3) / p : null,
                 OpMs = opMs,
+                OpGflops = OpGflops(backend),
                 PeakMemoryMib = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0,
                 WeightsMib = work.WeightBytes / 1048576.0,
                 WeightDType = ModelPresets.IsPreset(modelArg) ? storage.ToSafetensorsName() : "checkpoint",
@@ -218,6 +213,31 @@ public static class BenchCommand
     {
         if (inputsPath != null) throw new UsageException($"--inputs: {model} is a text encoder; it runs on random token ids (--batch, --text-len)");
     }
+
+    /// <summary>
+    /// The ceiling the speed is stated against: on the CPU its FMA peak measured at the kernels' own vector width, on a
+    /// GPU the device's peak for the compute dtype (tensor cores for 16-bit, CUDA-core FMAs for fp32), never the CPU's.
+    /// </summary>
+    static (double? Gflops, string? Basis) MeasurePeak(ProfilingBackend backend, BenchProgress progress)
+    {
+        switch (backend.Inner)
+        {
+            case CudaBackend cuda when cuda.Peak is { } device:
+                bool emulated = cuda.Device.Name.Contains("emulator", StringComparison.OrdinalIgnoreCase);
+                return (device.Gflops, device.Basis + (emulated ? "; emulated, so the time is the CPU's" : ""));
+            case CudaBackend:
+                return (null, null);
+            default:
+                progress.Say($"measuring the {CpuFmaPeak.VectorBits}-bit FMA peak");
+                return (CpuFmaPeak.MeasureGflops(), $"{CpuFmaPeak.VectorBits}-bit FMA peak");
+        }
+    }
+
+    /// <summary>GFLOP/s of the op classes that do counted arithmetic, each over its own time.</summary>
+    static Dictionary<string, double> OpGflops(ProfilingBackend backend) =>
+        new[] { ("gemm", OpClass.Gemm), ("attention", OpClass.Attention) }
+            .Where(op => backend.Seconds(op.Item2) > 0)
+            .ToDictionary(op => op.Item1, op => backend.FlopsOf(op.Item2) / backend.Seconds(op.Item2) / 1e9);
 
     static Dictionary<string, double> OpMilliseconds(ProfilingBackend backend) => new()
     {
