@@ -8,25 +8,46 @@ namespace RasNative.Cuda.Tests;
 public class CountersTests
 {
     [Fact]
-    public void AttentionCountsItsGemmsSoftmaxAndScratch()
+    public void AttentionIsOneFlashLaunchWithoutScratch()
+    {
+        var (first, second, tensors) = CountAttention(headDim: 24);
+        Assert.Equal(new CudaCounts(Launches: 1, BlasCalls: 0, Copies: 0, Syncs: 0, Allocations: 0, PeakDeviceBytes: tensors), first.Totals);
+        Assert.Equal(1, first.KernelLaunches["flash_attention_d32"]);
+        Assert.Equal(first.Totals, second.Totals);
+    }
+
+    [Fact]
+    public void WideHeadAttentionCountsItsGemmsSoftmaxAndScratch()
+    {
+        var (first, second, tensors) = CountAttention(headDim: 96);
+        // Per batch row: scores GEMM, softmax, output GEMM; scratch for float32 scores and the probabilities, taken
+        // from the scratch arena: the first region makes a buffer of its size, the second one twice that (the first
+        // is freed once both are given back).
+        long region = (Heads * Queries * Keys * sizeof(float) + 255) / 256 * 256;
+        Assert.Equal(new CudaCounts(Launches: 2, BlasCalls: 4, Copies: 0, Syncs: 0, Allocations: 2, PeakDeviceBytes: tensors + 3 * region), first.Totals);
+        Assert.Equal(2, first.KernelLaunches["softmax_rows"]);
+        Assert.Equal(0, second.Totals.Allocations); // the arena holds enough now
+    }
+
+    const int Batch = 2, Queries = 13, Keys = 17, Heads = 3;
+
+    /// <summary>
+    /// Two float32 attention calls' counts (the second on the scratch the first left), and the bytes of their tensors
+    /// (allocated before counting).
+    /// </summary>
+    static (CudaCounterSnapshot First, CudaCounterSnapshot Second, long TensorBytes) CountAttention(int headDim)
     {
         using var backend = GpuRequirement.CreateBackend(CudaDType.F32);
-        const int batch = 2, tq = 13, tk = 17, heads = 3, headDim = 24;
-        var q = backend.Upload(new float[batch * tq * heads * headDim], batch, tq, heads * headDim);
-        var k = backend.Upload(new float[batch * tk * heads * headDim], batch, tk, heads * headDim);
-        var o = backend.Allocate(batch, tq, heads * headDim);
+        var q = backend.Upload(new float[Batch * Queries * Heads * headDim], Batch, Queries, Heads * headDim);
+        var k = backend.Upload(new float[Batch * Keys * Heads * headDim], Batch, Keys, Heads * headDim);
+        var o = backend.Allocate(Batch, Queries, Heads * headDim);
+        var args = new AttentionArgs { Query1 = q, Key1 = k, Value1 = k, Output1 = o, Heads = Heads, HeadDim = headDim, Scale = 0.2f };
         backend.Calls.Counters.Reset();
-        backend.Attention(new AttentionArgs { Query1 = q, Key1 = k, Value1 = k, Output1 = o, Heads = heads, HeadDim = headDim, Scale = 0.2f });
-        var counts = backend.Calls.Counters.Snapshot();
-        // Per batch row: scores GEMM, softmax, output GEMM; scratch for float32 scores and the probabilities, taken
-        // from the scratch arena: the first region makes a buffer of its size, the second one of both (the first is
-        // freed once both are given back).
-        long tensors = sizeof(float) * (2L * batch * tq + batch * tk) * heads * headDim, region = (heads * tq * tk * sizeof(float) + 255) / 256 * 256;
-        Assert.Equal(new CudaCounts(Launches: 2, BlasCalls: 4, Copies: 0, Syncs: 0, Allocations: 2, PeakDeviceBytes: tensors + 3 * region), counts.Totals);
-        Assert.Equal(2, counts.KernelLaunches["softmax_rows"]);
+        backend.Attention(args);
+        var first = backend.Calls.Counters.Snapshot();
         backend.Calls.Counters.Reset();
-        backend.Attention(new AttentionArgs { Query1 = q, Key1 = k, Value1 = k, Output1 = o, Heads = heads, HeadDim = headDim, Scale = 0.2f });
-        Assert.Equal(0, backend.Calls.Counters.Snapshot().Totals.Allocations); // the arena holds enough now
+        backend.Attention(args);
+        return (first, backend.Calls.Counters.Snapshot(), sizeof(float) * (2L * Batch * Queries + Batch * Keys) * Heads * headDim);
     }
 
     [Fact]

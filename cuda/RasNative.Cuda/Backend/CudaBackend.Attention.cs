@@ -6,16 +6,24 @@ namespace RasNative.Cuda;
 
 public sealed partial class CudaBackend
 {
+    /// <summary>The largest head dim the flash kernel takes (its widest instance, <c>flash_attention_d80</c>).</summary>
+    const int FlashMaxHeadDim = 80;
+
+    /// <summary>The flash kernel's instances by padded head dim / 16 − 1.</summary>
+    static readonly string[] FlashKernels = ["flash_attention_d16", "flash_attention_d32", "flash_attention_d48", "flash_attention_d64", "flash_attention_d80"];
+
+    /// <summary>Threads per flash-attention block (the kernel's kWarps · 32).</summary>
+    const int FlashThreads = 128;
+
     /// <summary>Upper bound on one float32 score block [kv heads in a call × Tq × Tk], to bound scratch memory.</summary>
     const long ScoreScratchBytes = 256L << 20;
 
     /// <summary>
-    /// Correct-first attention: segments are concatenated into contiguous Q/K/V, then per batch row and per
-    /// query head within a GQA group, over a chunk of kv heads: S = scale·Q·Kᵀ (strided-batched GEMM into
-    /// float32), P = softmax(S + position bias) with the key and causal masks (kernel; the bias is read from its
-    /// [buckets, heads] table per score, never materialised), O = P·V (strided-batched GEMM), and O is split
-    /// back into the output segments. Query head h = g·rep + r reads kv head g, so fixing r makes the query
-    /// heads of a chunk evenly strided (rep·headDim) and one batched GEMM covers them.
+    /// softmax(Q·Kᵀ·scale + bias + mask)·V (see <see cref="AttentionArgs"/>). Head dims up to
+    /// <see cref="FlashMaxHeadDim"/> (every transformer and text encoder) run the flash kernel: one launch, the
+    /// segments read and written in place, no score matrix. Wider heads (the VAE's mid-block attention, one head
+    /// of 512 channels) take the score-matrix path, whose float32 scores the flash kernel's shared memory cannot
+    /// replace at that width (docs/cuda.md, "Attention").
     /// </summary>
     public void Attention(AttentionArgs args)
     {
@@ -23,7 +31,7 @@ public sealed partial class CudaBackend
         OpChecks.Attention(args);
         int batch = args.Query1.Dim(0), heads = args.Heads, kvHeads = args.EffectiveKvHeads, d = args.HeadDim;
         Require(heads % kvHeads == 0, $"{heads} heads not a multiple of {kvHeads} kv heads");
-        int rep = heads / kvHeads, qWidth = heads * d, kvWidth = kvHeads * d;
+        int qWidth = heads * d, kvWidth = kvHeads * d;
         int tq = Rows(args.Query1, args.Query2, batch, qWidth, "query");
         int tk = Rows(args.Key1, args.Key2, batch, kvWidth, "key");
         Require(Rows(args.Value1, args.Value2, batch, kvWidth, "value") == tk, "value rows differ from key rows");
@@ -32,9 +40,61 @@ public sealed partial class CudaBackend
         var bias = args.PositionBias;
         Require(bias is null || (bias.Table.Rank == 2 && bias.Table.Dim(1) == heads && bias.Buckets.Count == tq + tk - 1),
             $"position bias table {bias?.Table} for {heads} heads with {bias?.Buckets.Count} bucket ids for {tq} queries and {tk} keys");
-        ulong biasTable = bias is null ? 0UL : Ptr(bias.Table), buckets = bias is null ? 0UL : Ptr(bias.Buckets);
         if (batch == 0 || tq == 0) return;
+        if (d <= FlashMaxHeadDim)
+            FlashAttention(args, batch, tq);
+        else
+            ScoreMatrixAttention(args, batch, tq, tk);
+    }
 
+    /// <summary>
+    /// One launch of <c>flash_attention_dP</c>, P = the head dim padded to a multiple of 16: a block per tile of
+    /// (token, query head of a group) rows of one kv head, batch × kv heads × tiles in all.
+    /// </summary>
+    void FlashAttention(AttentionArgs args, int batch, int tq)
+    {
+        int heads = args.Heads, kvHeads = args.EffectiveKvHeads, d = args.HeadDim, padded = (d + 15) / 16 * 16;
+        // The kernel's Shape<DP>::kBlockRows: 64 rows per block, 128 for 16-bit storage up to a padded head dim of 64.
+        int blockRows = DType != CudaDType.F32 && padded <= 64 ? 128 : 64;
+        long queryRows = (long)tq * (heads / kvHeads), items = (long)batch * kvHeads * ((queryRows + blockRows - 1) / blockRows);
+        var bias = args.PositionBias;
+        ulong q1 = Ptr(args.Query1), q2 = PtrOrNull(args.Query2), k1 = Ptr(args.Key1), k2 = PtrOrNull(args.Key2);
+        ulong v1 = Ptr(args.Value1), v2 = PtrOrNull(args.Value2), o1 = Ptr(args.Output1), o2 = PtrOrNull(args.Output2);
+        // cp.async and the 16-byte stores need 16-byte aligned rows and head offsets (d·size a multiple of 16).
+        bool rowsAligned = d * ElementSize % 16 == 0;
+        bool loadsAligned = rowsAligned && Aligned16(q1, q2, k1, k2, v1, v2), storesAligned = rowsAligned && Aligned16(o1, o2);
+        int flags = (loadsAligned ? 1 : 0) | (storesAligned ? 2 : 0) | (args.Causal ? 4 : 0);
+        LaunchBlocks(FlashKernels[padded / 16 - 1], (uint)Math.Min(items, (long)device.Multiprocessors * 16),
+            [q1, q2, k1, k2, v1, v2, o1, o2, PtrOrNull(args.KeyMask), bias is null ? 0UL : Ptr(bias.Table), bias is null ? 0UL : Ptr(bias.Buckets),
+             args.Query1.Dim(1), args.Query2?.Dim(1) ?? 0, args.Key1.Dim(1), args.Key2?.Dim(1) ?? 0,
+             batch, heads, kvHeads, d, args.Scale, flags],
+            FlashThreads);
+    }
+
+    ulong PtrOrNull(Tensor? tensor) => tensor is null ? 0UL : Ptr(tensor);
+
+    static bool Aligned16(params ReadOnlySpan<ulong> pointers)
+    {
+        foreach (var pointer in pointers)
+            if (pointer % 16 != 0) return false;
+        return true;
+    }
+
+    /// <summary>
+    /// The score-matrix path, for head dims above the flash kernel's: segments are concatenated into contiguous
+    /// Q/K/V, then per batch row and per query head within a GQA group, over a chunk of kv heads:
+    /// S = scale·Q·Kᵀ (strided-batched GEMM into float32), P = softmax(S + position bias) with the key and causal
+    /// masks (kernel; the bias is read from its [buckets, heads] table per score, never materialised),
+    /// O = P·V (strided-batched GEMM), and O is split back into the output segments. Query head h = g·rep + r reads
+    /// kv head g, so fixing r makes the query heads of a chunk evenly strided (rep·headDim) and one batched GEMM
+    /// covers them.
+    /// </summary>
+    void ScoreMatrixAttention(AttentionArgs args, int batch, int tq, int tk)
+    {
+        int heads = args.Heads, kvHeads = args.EffectiveKvHeads, d = args.HeadDim;
+        int rep = heads / kvHeads, qWidth = heads * d, kvWidth = kvHeads * d;
+        var bias = args.PositionBias;
+        ulong biasTable = bias is null ? 0UL : Ptr(bias.Table), buckets = bias is null ? 0UL : Ptr(bias.Buckets);
         var q = Contiguous(args.Query1, args.Query2, batch, qWidth);
         var k = Contiguous(args.Key1, args.Key2, batch, kvWidth);
         var v = Contiguous(args.Value1, args.Value2, batch, kvWidth);

@@ -17,7 +17,7 @@ public sealed partial class CudaBackend
         LaunchBlocks(kernel, (uint)Math.Min(rows, (long)device.Multiprocessors * 64), args);
     }
 
-    unsafe void LaunchBlocks(string kernel, uint blocks, ReadOnlySpan<KernelArg> args)
+    unsafe void LaunchBlocks(string kernel, uint blocks, ReadOnlySpan<KernelArg> args, uint threads = BlockSize)
     {
         var values = stackalloc ulong[args.Length];
         var pointers = stackalloc void*[args.Length];
@@ -26,7 +26,7 @@ public sealed partial class CudaBackend
             values[i] = args[i].Bits;
             pointers[i] = &values[i];
         }
-        calls.Launch(kernels[kernel], kernel, blocks, BlockSize, 0, pointers);
+        calls.Launch(kernels[kernel], kernel, blocks, threads, 0, pointers);
     }
 
     ScratchArena? scratch;

@@ -4,6 +4,8 @@
 // implements them from those tables and tests/RasNative.Cuda.Tests checks both against the tables.
 #pragma once
 
+#include "ras.cuh"
+
 #ifndef RASNATIVE_CUDA_EMULATOR
 // The 32-bit .shared address of a generic pointer into shared memory, as PTX operands take it.
 __device__ __forceinline__ unsigned ras_shared_address(const void* p)
@@ -112,5 +114,34 @@ __device__ __forceinline__ void ras_cp_async_wait_all()
     rasemu_cp_async_wait(0);
 #else
     asm volatile("cp.async.wait_all;" ::: "memory");
+#endif
+}
+
+// Two floats rounded to nearest even and packed as an mma operand register: low in bits 0–15, high in 16–31
+// (cvt.rn.{bf16x2,f16x2}.f32, sm_80+: the first source goes to the upper half). Overflow gives ±Inf, NaN the
+// canonical NaN 0x7fff. The emulated twin computes the same bits.
+__device__ __forceinline__ unsigned ras_pack_bf16x2(float low, float high)
+{
+#ifdef RASNATIVE_CUDA_EMULATOR
+    const auto bits = [](float f) -> unsigned {
+        const unsigned u = __float_as_uint(f);
+        return (u & 0x7fffffffu) > 0x7f800000u ? 0x7fffu : (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+    };
+    return bits(low) | (bits(high) << 16);
+#else
+    unsigned packed;
+    asm("cvt.rn.bf16x2.f32 %0, %1, %2;" : "=r"(packed) : "f"(high), "f"(low));
+    return packed;
+#endif
+}
+
+__device__ __forceinline__ unsigned ras_pack_f16x2(float low, float high)
+{
+#ifdef RASNATIVE_CUDA_EMULATOR
+    return (unsigned)from_float<__half>(low).x | ((unsigned)from_float<__half>(high).x << 16);
+#else
+    unsigned packed;
+    asm("cvt.rn.f16x2.f32 %0, %1, %2;" : "=r"(packed) : "f"(high), "f"(low));
+    return packed;
 #endif
 }

@@ -32,6 +32,33 @@ public class IntrinsicsTests
         }
     }
 
+    /// <summary>ras_pack_{bf16,f16}x2 (cvt.rn.*x2.f32): the first float rounded into bits 0–15, the second into 16–31, NaN a NaN.</summary>
+    [Fact]
+    public void PackedPairsRoundEachHalfToNearestEven()
+    {
+        using var device = new ProbeContext();
+        var floats = Floats();
+        if (floats.Length % 2 != 0) floats = [.. floats, 1f];
+        int pairs = floats.Length / 2;
+        ulong bf16 = device.Allocate(pairs * 4), f16 = device.Allocate(pairs * 4);
+        Assert.Equal(Driver.Success, device.Launch("pack_pairs", 64, 256, device.Upload<float>(floats), bf16, f16, pairs));
+        var packedBf16 = device.Download<uint>(bf16, pairs);
+        var packedF16 = device.Download<uint>(f16, pairs);
+        for (int i = 0; i < floats.Length; i++)
+        {
+            int shift = 16 * (i % 2);
+            ushort b = (ushort)(packedBf16[i / 2] >> shift), h = (ushort)(packedF16[i / 2] >> shift);
+            if (float.IsNaN(floats[i]))
+            {
+                Assert.True((b & 0x7f80) == 0x7f80 && (b & 0x7f) != 0, $"{floats[i]} → bf16 {b:x4}");
+                Assert.True((h & 0x7c00) == 0x7c00 && (h & 0x3ff) != 0, $"{floats[i]} → half {h:x4}");
+                continue;
+            }
+            Assert.True(FloatConversions.SingleToBFloat16(floats[i]) == b, $"{floats[i]:R} → bf16 {b:x4}, expected {FloatConversions.SingleToBFloat16(floats[i]):x4}");
+            Assert.True(FloatConversions.SingleToHalf(floats[i]) == h, $"{floats[i]:R} → half {h:x4}, expected {FloatConversions.SingleToHalf(floats[i]):x4}");
+        }
+    }
+
     [Fact]
     public void RoundedProductIsNeverFusedAndFmafIs()
     {

@@ -126,6 +126,16 @@ extern "C" __global__ void conversions(float* from_half, const float* floats, un
     }
 }
 
+// Float pairs (floats[2i], floats[2i + 1]) packed into one mma operand register each by ras_pack_{bf16,f16}x2.
+extern "C" __global__ void pack_pairs(const float* floats, unsigned* bf16, unsigned* f16, int pairs)
+{
+    GRID_STRIDE(i, pairs)
+    {
+        bf16[i] = ras_pack_bf16x2(floats[2 * i], floats[2 * i + 1]);
+        f16[i] = ras_pack_f16x2(floats[2 * i], floats[2 * i + 1]);
+    }
+}
+
 // a·b + c with the product rounded first (never contracted), and fused.
 extern "C" __global__ void rounding(const float* a, const float* b, const float* c, float* twice, float* fused, int n)
 {

@@ -63,14 +63,25 @@ public static class OpCases
         new("gather rows aligned", h => h.Backend.GatherRows(h.Input(2, 9, 32), h.Indices(8, 2, 3, 0), h.AlignedOutput(2, 4, 32))),
         new("scatter rows aligned", h => h.Backend.ScatterRows(h.Input(2, 4, 40), h.Indices(8, 2, 3, 0), h.AlignedPartialOutput(i => i / 40 % 9 is 8 or 2 or 3 or 0, 2, 9, 40))),
         new("guidance", h => h.Backend.Guidance(h.Input(2, 4, 9, 7), h.Input(2, 4, 9, 7), 7f, h.Output(2, 4, 9, 7))),
-        new("attention", h => Attention(h, heads: 3, kvHeads: 0, segments: 1, mask: false)),
-        new("attention joint segments", h => Attention(h, heads: 3, kvHeads: 0, segments: 2, mask: false)),
-        new("attention gqa", h => Attention(h, heads: 4, kvHeads: 2, segments: 1, mask: false)),
-        new("attention gqa segments mask", h => Attention(h, heads: 6, kvHeads: 2, segments: 2, mask: true)),
-        new("attention causal", h => Attention(h, heads: 3, kvHeads: 0, segments: 1, mask: false, causal: true)),
-        new("attention causal mask", h => Attention(h, heads: 2, kvHeads: 0, segments: 1, mask: true, causal: true)),
-        new("attention position bias", h => Attention(h, heads: 4, kvHeads: 0, segments: 1, mask: false, positionBias: true)),
-        new("attention position bias segments mask", h => Attention(h, heads: 4, kvHeads: 2, segments: 2, mask: true, positionBias: true)),
+        new("attention", h => Attention(h, heads: 3, kvHeads: 0, [13], [17])),
+        new("attention joint segments", h => Attention(h, heads: 3, kvHeads: 0, [11, 5], [19, 7])),
+        new("attention gqa", h => Attention(h, heads: 4, kvHeads: 2, [13], [17])),
+        new("attention gqa segments mask", h => Attention(h, heads: 6, kvHeads: 2, [11, 5], [19, 7], mask: KeyMasking.Scattered)),
+        new("attention causal", h => Attention(h, heads: 3, kvHeads: 0, [13], [13], causal: true)),
+        new("attention causal mask", h => Attention(h, heads: 2, kvHeads: 0, [13], [13], mask: KeyMasking.Scattered, causal: true)),
+        new("attention position bias", h => Attention(h, heads: 4, kvHeads: 0, [13], [17], positionBias: true)),
+        new("attention position bias segments mask", h => Attention(h, heads: 4, kvHeads: 2, [11, 5], [19, 7], mask: KeyMasking.Scattered, positionBias: true)),
+        // The flash kernel's tiles: 64 (float32) or 128 (16-bit, padded head dim ≤ 64) query rows, 16 or 64 keys, so
+        // these straddle the image/text boundary in both, leave ragged last tiles and cover every padded head dim.
+        new("attention d8 odd tokens", h => Attention(h, heads: 2, kvHeads: 0, [37], [29], headDim: 8)),
+        new("attention d16 straddling segments", h => Attention(h, heads: 3, kvHeads: 0, [131, 9], [70, 13], headDim: 16)),
+        new("attention d36 unaligned rows", h => Attention(h, heads: 2, kvHeads: 0, [21, 50], [33, 40], headDim: 36, mask: KeyMasking.Scattered)),
+        new("attention d64 straddling segments", h => Attention(h, heads: 2, kvHeads: 0, [133, 7], [150, 11], headDim: 64)),
+        new("attention d72 gqa segments mask", h => Attention(h, heads: 4, kvHeads: 2, [45, 22], [70, 30], headDim: 72, mask: KeyMasking.Scattered)),
+        new("attention d80 gqa padding mask", h => Attention(h, heads: 8, kvHeads: 2, [40, 11], [100, 60], headDim: 80, mask: KeyMasking.Padding)),
+        new("attention d64 causal position bias mask", h => Attention(h, heads: 2, kvHeads: 0, [150], [150], headDim: 64,
+            mask: KeyMasking.Scattered, causal: true, positionBias: true)),
+        new("attention d96 score matrix path", h => Attention(h, heads: 2, kvHeads: 0, [13, 5], [19, 7], headDim: 96, mask: KeyMasking.Scattered)),
         new("embedding f32", h => Embedding(h, DType.F32)),
         new("embedding bf16", h => Embedding(h, DType.BF16)),
         new("embedding f16", h => Embedding(h, DType.F16)),
@@ -155,21 +166,33 @@ public static class OpCases
         h.Backend.Embedding(table, h.Indices(3, 28, 0, 3, 17, 9, 11, 28, 1, 5), h.Output(2, 5, width));
     }
 
+    /// <summary>Which keys a case masks: none; a scattered pattern (every fifth key, the last two); or caption padding
+    /// (batch row 0 keeps its first 40 % of keys, so whole key tiles are masked, and batch row 1 masks every key,
+    /// whose rows must come out as zeros).</summary>
+    enum KeyMasking { None, Scattered, Padding }
+
     /// <summary>
-    /// Self-attention shapes (queries = keys in count for the causal cases, as CLIP), or the joint segments; with
-    /// <paramref name="positionBias"/> a [buckets, heads] table and random bucket ids per relative position (T5).
+    /// Attention over query and key/value segments of the given rows (one or two segments each; the causal cases
+    /// have as many queries as keys, as CLIP); with <paramref name="positionBias"/> a [buckets, heads] table and
+    /// bucket ids per relative position (T5).
     /// </summary>
-    static void Attention(OpHarness h, int heads, int kvHeads, int segments, bool mask, bool causal = false, bool positionBias = false)
+    static void Attention(OpHarness h, int heads, int kvHeads, int[] queryRows, int[] keyRows, int headDim = 24,
+        KeyMasking mask = KeyMasking.None, bool causal = false, bool positionBias = false)
     {
-        const int batch = 2, headDim = 24, buckets = 9;
-        int[] queryRows = segments == 1 ? [13] : [11, 5], keyRows = segments == 1 ? [causal ? 13 : 17] : [19, 7];
+        const int batch = 2, buckets = 9;
         int kv = kvHeads == 0 ? heads : kvHeads;
         var q = queryRows.Select(r => h.Input(2f, batch, r, heads * headDim)).ToArray();
         var k = keyRows.Select(r => h.Input(2f, batch, r, kv * headDim)).ToArray();
         var v = keyRows.Select(r => h.Input(batch, r, kv * headDim)).ToArray();
         var o = queryRows.Select(r => h.Output(batch, r, heads * headDim)).ToArray();
         int keys = keyRows.Sum();
-        var maskValues = Enumerable.Range(0, batch * keys).Select(i => i % 5 == 3 || i % keys > keys - 3 ? 0f : 1f).ToArray();
+        bool Masked(int b, int j) => mask switch
+        {
+            KeyMasking.Scattered => (b * keys + j) % 5 == 3 || j > keys - 3,
+            KeyMasking.Padding => b == 1 || j >= keys * 2 / 5,
+            _ => false,
+        };
+        var maskValues = Enumerable.Range(0, batch * keys).Select(i => Masked(i / keys, i % keys) ? 0f : 1f).ToArray();
         h.Backend.Attention(new AttentionArgs
         {
             Query1 = q[0], Query2 = q.ElementAtOrDefault(1),
@@ -177,7 +200,7 @@ public static class OpCases
             Value1 = v[0], Value2 = v.ElementAtOrDefault(1),
             Output1 = o[0], Output2 = o.ElementAtOrDefault(1),
             Heads = heads, KvHeads = kvHeads, HeadDim = headDim, Scale = 1f / MathF.Sqrt(headDim),
-            KeyMask = mask ? h.Constant(maskValues, batch, keys) : null,
+            KeyMask = mask != KeyMasking.None ? h.Constant(maskValues, batch, keys) : null,
             Causal = causal,
             PositionBias = positionBias
                 ? new RelativePositionBias(h.Input(3f, buckets, heads), h.Indices([.. Enumerable.Range(0, queryRows.Sum() + keys - 1).Select(r => r * 7 % buckets)]))
