@@ -25,77 +25,54 @@ constexpr int CudaErrorIllegalAddress = 700;
 // Register-tile kernels: a MR x NR block of the accumulator += (MR x kc panel of op(A)) (kc x NR panel of op(B)).
 // Panels are packed so that step p reads MR consecutive values of A and NR consecutive values of B.
 
-struct KernelF32 {
+// The vector operations a tile needs, per element type: one AVX register of W lanes.
+struct LanesF32 {
     using T = float;
-    static constexpr int MR = 16, NR = 6;
-    static constexpr int64_t MC = 8 * MR, NC = 32 * NR, KC = 256;
-
-    static void tile(int64_t kc, const float* a, const float* b, float* c, int64_t ldc) {
-        __m256 c00 = _mm256_loadu_ps(c + 0 * ldc), c01 = _mm256_loadu_ps(c + 0 * ldc + 8);
-        __m256 c10 = _mm256_loadu_ps(c + 1 * ldc), c11 = _mm256_loadu_ps(c + 1 * ldc + 8);
-        __m256 c20 = _mm256_loadu_ps(c + 2 * ldc), c21 = _mm256_loadu_ps(c + 2 * ldc + 8);
-        __m256 c30 = _mm256_loadu_ps(c + 3 * ldc), c31 = _mm256_loadu_ps(c + 3 * ldc + 8);
-        __m256 c40 = _mm256_loadu_ps(c + 4 * ldc), c41 = _mm256_loadu_ps(c + 4 * ldc + 8);
-        __m256 c50 = _mm256_loadu_ps(c + 5 * ldc), c51 = _mm256_loadu_ps(c + 5 * ldc + 8);
-        for (int64_t p = 0; p < kc; p++, a += MR, b += NR) {
-            __m256 a0 = _mm256_loadu_ps(a), a1 = _mm256_loadu_ps(a + 8);
-            __m256 bj = _mm256_broadcast_ss(b + 0);
-            c00 = _mm256_fmadd_ps(a0, bj, c00), c01 = _mm256_fmadd_ps(a1, bj, c01);
-            bj = _mm256_broadcast_ss(b + 1);
-            c10 = _mm256_fmadd_ps(a0, bj, c10), c11 = _mm256_fmadd_ps(a1, bj, c11);
-            bj = _mm256_broadcast_ss(b + 2);
-            c20 = _mm256_fmadd_ps(a0, bj, c20), c21 = _mm256_fmadd_ps(a1, bj, c21);
-            bj = _mm256_broadcast_ss(b + 3);
-            c30 = _mm256_fmadd_ps(a0, bj, c30), c31 = _mm256_fmadd_ps(a1, bj, c31);
-            bj = _mm256_broadcast_ss(b + 4);
-            c40 = _mm256_fmadd_ps(a0, bj, c40), c41 = _mm256_fmadd_ps(a1, bj, c41);
-            bj = _mm256_broadcast_ss(b + 5);
-            c50 = _mm256_fmadd_ps(a0, bj, c50), c51 = _mm256_fmadd_ps(a1, bj, c51);
-        }
-        _mm256_storeu_ps(c + 0 * ldc, c00), _mm256_storeu_ps(c + 0 * ldc + 8, c01);
-        _mm256_storeu_ps(c + 1 * ldc, c10), _mm256_storeu_ps(c + 1 * ldc + 8, c11);
-        _mm256_storeu_ps(c + 2 * ldc, c20), _mm256_storeu_ps(c + 2 * ldc + 8, c21);
-        _mm256_storeu_ps(c + 3 * ldc, c30), _mm256_storeu_ps(c + 3 * ldc + 8, c31);
-        _mm256_storeu_ps(c + 4 * ldc, c40), _mm256_storeu_ps(c + 4 * ldc + 8, c41);
-        _mm256_storeu_ps(c + 5 * ldc, c50), _mm256_storeu_ps(c + 5 * ldc + 8, c51);
-    }
+    using V = __m256;
+    static constexpr int W = 8;
+    static V load(const T* p) { return _mm256_loadu_ps(p); }
+    static void store(T* p, V v) { _mm256_storeu_ps(p, v); }
+    static V broadcast(const T* p) { return _mm256_broadcast_ss(p); }
+    static V fma(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
 };
 
-struct KernelF64 {
+struct LanesF64 {
     using T = double;
-    static constexpr int MR = 8, NR = 6;
+    using V = __m256d;
+    static constexpr int W = 4;
+    static V load(const T* p) { return _mm256_loadu_pd(p); }
+    static void store(T* p, V v) { _mm256_storeu_pd(p, v); }
+    static V broadcast(const T* p) { return _mm256_broadcast_sd(p); }
+    static V fma(V a, V b, V c) { return _mm256_fmadd_pd(a, b, c); }
+};
+
+// MR = two registers of rows, NR = 6 columns: 12 accumulators, 2 A registers and one broadcast fit the 16 ymm
+// registers. The column loops are unrolled (the pragmas force it at -O2), so the accumulators stay in registers.
+template <class L>
+struct Kernel {
+    using T = typename L::T;
+    static constexpr int MR = 2 * L::W, NR = 6;
     static constexpr int64_t MC = 8 * MR, NC = 32 * NR, KC = 256;
 
-    static void tile(int64_t kc, const double* a, const double* b, double* c, int64_t ldc) {
-        __m256d c00 = _mm256_loadu_pd(c + 0 * ldc), c01 = _mm256_loadu_pd(c + 0 * ldc + 4);
-        __m256d c10 = _mm256_loadu_pd(c + 1 * ldc), c11 = _mm256_loadu_pd(c + 1 * ldc + 4);
-        __m256d c20 = _mm256_loadu_pd(c + 2 * ldc), c21 = _mm256_loadu_pd(c + 2 * ldc + 4);
-        __m256d c30 = _mm256_loadu_pd(c + 3 * ldc), c31 = _mm256_loadu_pd(c + 3 * ldc + 4);
-        __m256d c40 = _mm256_loadu_pd(c + 4 * ldc), c41 = _mm256_loadu_pd(c + 4 * ldc + 4);
-        __m256d c50 = _mm256_loadu_pd(c + 5 * ldc), c51 = _mm256_loadu_pd(c + 5 * ldc + 4);
+    static void tile(int64_t kc, const T* a, const T* b, T* c, int64_t ldc) {
+        typename L::V lo[NR], hi[NR];
+#pragma GCC unroll 6
+        for (int j = 0; j < NR; j++) lo[j] = L::load(c + j * ldc), hi[j] = L::load(c + j * ldc + L::W);
         for (int64_t p = 0; p < kc; p++, a += MR, b += NR) {
-            __m256d a0 = _mm256_loadu_pd(a), a1 = _mm256_loadu_pd(a + 4);
-            __m256d bj = _mm256_broadcast_sd(b + 0);
-            c00 = _mm256_fmadd_pd(a0, bj, c00), c01 = _mm256_fmadd_pd(a1, bj, c01);
-            bj = _mm256_broadcast_sd(b + 1);
-            c10 = _mm256_fmadd_pd(a0, bj, c10), c11 = _mm256_fmadd_pd(a1, bj, c11);
-            bj = _mm256_broadcast_sd(b + 2);
-            c20 = _mm256_fmadd_pd(a0, bj, c20), c21 = _mm256_fmadd_pd(a1, bj, c21);
-            bj = _mm256_broadcast_sd(b + 3);
-            c30 = _mm256_fmadd_pd(a0, bj, c30), c31 = _mm256_fmadd_pd(a1, bj, c31);
-            bj = _mm256_broadcast_sd(b + 4);
-            c40 = _mm256_fmadd_pd(a0, bj, c40), c41 = _mm256_fmadd_pd(a1, bj, c41);
-            bj = _mm256_broadcast_sd(b + 5);
-            c50 = _mm256_fmadd_pd(a0, bj, c50), c51 = _mm256_fmadd_pd(a1, bj, c51);
+            const auto a0 = L::load(a), a1 = L::load(a + L::W);
+#pragma GCC unroll 6
+            for (int j = 0; j < NR; j++) {
+                const auto bj = L::broadcast(b + j);
+                lo[j] = L::fma(a0, bj, lo[j]), hi[j] = L::fma(a1, bj, hi[j]);
+            }
         }
-        _mm256_storeu_pd(c + 0 * ldc, c00), _mm256_storeu_pd(c + 0 * ldc + 4, c01);
-        _mm256_storeu_pd(c + 1 * ldc, c10), _mm256_storeu_pd(c + 1 * ldc + 4, c11);
-        _mm256_storeu_pd(c + 2 * ldc, c20), _mm256_storeu_pd(c + 2 * ldc + 4, c21);
-        _mm256_storeu_pd(c + 3 * ldc, c30), _mm256_storeu_pd(c + 3 * ldc + 4, c31);
-        _mm256_storeu_pd(c + 4 * ldc, c40), _mm256_storeu_pd(c + 4 * ldc + 4, c41);
-        _mm256_storeu_pd(c + 5 * ldc, c50), _mm256_storeu_pd(c + 5 * ldc + 4, c51);
+#pragma GCC unroll 6
+        for (int j = 0; j < NR; j++) L::store(c + j * ldc, lo[j]), L::store(c + j * ldc + L::W, hi[j]);
     }
 };
+
+using KernelF32 = Kernel<LanesF32>;
+using KernelF64 = Kernel<LanesF64>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Element access in any storage type.
