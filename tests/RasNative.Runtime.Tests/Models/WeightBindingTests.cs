@@ -91,7 +91,7 @@ public class WeightBindingTests
             ? TensorToWrite.Convert(t.Name, DType.BF16, EditedCheckpoint.Values(t), t.Shape)
             : t));
         Assert.Contains("'transformer_blocks.0.attn.to_v.weight' is BF16 but 'transformer_blocks.0.attn.to_q.weight' is F32; " +
-            "the projections of one attention must be stored in one format", LoadError(edited));
+            "Linears fused into one (they read the same input) must be stored in one format", LoadError(edited));
     }
 
     [Fact]

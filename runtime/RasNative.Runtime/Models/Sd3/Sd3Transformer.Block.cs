@@ -22,12 +22,11 @@ public sealed partial class Sd3Transformer
         var textShape = new[] { batch, text, Width };
 
         // norm1 / norm1_context: adaptive LayerNorms of both streams.
-        var emb = a.Emb.View(batch, (blk.Attn2 != null ? 9 : 6) * Width);
-        var embContext = a.EmbContext.View(batch, (blk.ContextPreOnly ? 2 : 6) * Width);
+        var (emb, embContext) = AdaLn(blk.Norm1, tembSilu, batch);
         var normX = a.NormX.View(imageShape);
         var normContext = a.NormContext.View(textShape);
-        backend.Linear(tembSilu, blk.Norm1Linear, emb);
         observer?.Observe($"{name}.norm1.emb", emb);
+        observer?.Observe($"{name}.norm1_context.emb", embContext);
         backend.LayerNormModulate(x, new(emb, ScaleMsa), new Modulation(emb, ShiftMsa), normX, NormEps);
         observer?.Observe($"{name}.norm1.x", normX);
         if (blk.Attn2 != null)
@@ -35,8 +34,6 @@ public sealed partial class Sd3Transformer
             backend.LayerNormModulate(x, new(emb, ScaleMsa2), new Modulation(emb, ShiftMsa2), a.NormX2.View(imageShape), NormEps);
             observer?.Observe($"{name}.norm1.x2", a.NormX2.View(imageShape));
         }
-        backend.Linear(tembSilu, blk.Norm1ContextLinear, embContext);
-        observer?.Observe($"{name}.norm1_context.emb", embContext);
         if (blk.ContextPreOnly)
             backend.LayerNormModulate(context, new(embContext, ContinuousScale), new Modulation(embContext, ContinuousShift), normContext, NormEps);
         else
@@ -81,6 +78,24 @@ public sealed partial class Sd3Transformer
         observer?.Observe($"{name}.context_out", context);
     }
 
+    /// <summary>norm1.linear and norm1_context.linear of SiLU(temb): one matmul of two parts where their shapes match.</summary>
+    (Tensor Image, Tensor Context) AdaLn(AdaLnWeights w, Tensor tembSilu, int batch)
+    {
+        int imageLength = batch * w.ImageChunks * Width;
+        var image = setup.Arena.Emb.Slice(0, [batch, w.ImageChunks * Width]);
+        var context = setup.Arena.Emb.Slice(imageLength, [batch, w.ContextChunks * Width]);
+        if (w.Both != null)
+        {
+            backend.Linear(tembSilu, w.Both, StackedParts.Output(setup.Arena.Emb.Slice(0, [2 * imageLength]), 2, image.Shape));
+        }
+        else
+        {
+            backend.Linear(tembSilu, w.Image!, image);
+            backend.Linear(tembSilu, w.Context!, context);
+        }
+        return (image, context);
+    }
+
     void JointAttention(int index, JointBlockWeights blk, Tensor normX, Tensor normContext, Tensor attnImage, Tensor attnContext,
         KvCacheMode cacheMode, IndexList? activePatches, IActivationObserver? observer)
     {
@@ -91,7 +106,7 @@ public sealed partial class Sd3Transformer
         if (blk.AttnContext.NormAddedQ != null) backend.RmsNormHeads(cq, blk.AttnContext.NormAddedQ, HeadDim, NormEps);
         if (blk.AttnContext.NormAddedK != null) backend.RmsNormHeads(ck, blk.AttnContext.NormAddedK, HeadDim, NormEps);
 
-        var (imageKeys, imageValues) = setup.KvCache.Through(2 * index, k, v, cacheMode, activePatches);
+        var (imageKeys, imageValues) = setup.KvCache.Through(2 * index, KeysValues(normX.Shape), cacheMode, activePatches);
 
         string name = $"block{index}.attn";
         observer?.ObserveHeads(name + ".q", q, cq, Heads, HeadDim);
@@ -117,7 +132,7 @@ public sealed partial class Sd3Transformer
     {
         var a = setup.Arena;
         var (q, k, v) = Project(w, input);
-        var (keys, values) = setup.KvCache.Through(cacheSlot, k, v, cacheMode, activePatches);
+        var (keys, values) = setup.KvCache.Through(cacheSlot, KeysValues(input.Shape), cacheMode, activePatches);
         observer?.ObserveHeads(name + ".q", q, null, Heads, HeadDim);
         observer?.ObserveHeads(name + ".k", k, null, Heads, HeadDim);
         observer?.ObserveHeads(name + ".v", v, null, Heads, HeadDim);
@@ -140,6 +155,9 @@ public sealed partial class Sd3Transformer
         return (q, k, v);
     }
 
+    /// <summary>The k and v parts of the arena's q, k, v as one stacked tensor [2, shape..] (what the K/V cache takes).</summary>
+    Tensor KeysValues(int[] shape) => StackedParts.Output(setup.Arena.Qkv.Slice(Tensor.ShapeLength(shape)), 2, shape);
+
     static (Tensor Q, Tensor K, Tensor V) Qkv(Tensor stacked, int[] shape)
     {
         var parts = StackedParts.Split(stacked, 3, shape);
@@ -158,7 +176,7 @@ public sealed partial class Sd3Transformer
     {
         var a = setup.Arena;
         int batch = x.Dim(0), tokens = x.Dim(1), p = Config.PatchSize;
-        var emb = a.EmbContext.View(batch, 2 * Width);
+        var emb = a.Emb.View(batch, 2 * Width);
         var normX = a.NormX.View(x.Shape);
         var outTokens = a.OutTokens.View(batch, tokens, p * p * Config.OutChannels);
         backend.Linear(tembSilu, weights.NormOutLinear, emb);
