@@ -37,8 +37,8 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
 
     /// <summary>
     /// Linears of one shape that read the same input, each bound by its own name (an attention's to_q, to_k, to_v; a
-    /// joint block's two adaLN Linears of SiLU(temb)), handed to the backend as one weight of parts (<see cref="IBackend.UploadLinearParts"/>): the one place where
-    /// projections are fused. The model's Linear then writes part p into y[p] of y [parts, rows.., out].
+    /// joint block's two adaLN Linears of SiLU(temb)), handed to the backend as one weight of parts
+    /// (<see cref="IBackend.UploadLinearParts"/>): the one place where projections are fused. The model's Linear then writes part p into y[p] of y [parts, rows.., out].
     /// </summary>
     public LinearWeight LinearParts(string[] prefixes, bool bias, int outFeatures, int inFeatures)
     {
@@ -70,6 +70,11 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
         BytesHeld += linear.Bytes;
         return linear;
     }
+
+    /// <summary>Whether these Linears' weights are stored in one format, as <see cref="LinearParts"/> requires: a model fuses
+    /// projections it may also run apart (SD3's adaLN pair) only where the checkpoint allows.</summary>
+    public bool StoredInOneFormat(string[] prefixes, int outFeatures, int inFeatures) =>
+        prefixes.Select(p => source.StoredFormat(p + ".weight", [outFeatures, inFeatures])).Distinct().Count() == 1;
 
     /// <summary>
     /// nn.Conv2d [out, in, k, k] with its bias, as <see cref="IBackend.Conv2d"/> takes it: a Linear [out, k·k·in] whose

@@ -76,6 +76,7 @@ public sealed partial class Sd3Transformer
         var projected = a.Projected.View(imageShape);
         backend.Linear(attnImage, blk.Attn.ToOut, projected);
         observer?.Observe($"{name}.attn.out_img", projected);
+
         // attn2 (SD3.5 dual attention): image-only self-attention among the tokens present. Then ff: the image
         // feed-forward, its norm in one pass with the last residual update.
         if (blk.Attn2 != null)
@@ -129,7 +130,6 @@ public sealed partial class Sd3Transformer
     static (Modulation Scale, Modulation Shift) ContextModulation(JointBlockWeights blk, Tensor embContext) => blk.ContextPreOnly
         ? (new(embContext, ContinuousScale), new(embContext, ContinuousShift))
         : (new(embContext, ScaleMsa), new(embContext, ShiftMsa));
-
 
     /// <summary>
     /// Block <paramref name="index"/>'s adaLN chunks in the arena's Emb: image then context, in the half of Emb of the

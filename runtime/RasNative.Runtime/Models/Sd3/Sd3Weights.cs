@@ -75,15 +75,16 @@ public sealed record ContextAttentionWeights(LinearWeight AddQkvProj, LinearWeig
 /// <summary>
 /// A joint block's two adaLN Linears, norm1.linear (6·D chunks, 9·D with attn2) and norm1_context.linear (6·D, or 2·D
 /// — scale, shift — when context_pre_only). Both read SiLU(temb), so where their shapes match they are bound as one
-/// Linear of two parts (<see cref="Both"/>: image chunks, then context chunks) and run as one matmul; otherwise
-/// apart (<see cref="Image"/>, <see cref="Context"/>). The checkpoint names stay those of diffusers either way.
+/// Linear of two parts (<see cref="Both"/>: image chunks, then context chunks) and run as one matmul; otherwise (or
+/// when a checkpoint stores the two in different formats) apart (<see cref="Image"/>, <see cref="Context"/>). The
+/// checkpoint names stay those of diffusers either way.
 /// </summary>
 public sealed record AdaLnWeights(LinearWeight? Both, LinearWeight? Image, LinearWeight? Context, int ImageChunks, int ContextChunks)
 {
     public static AdaLnWeights Bind(WeightBinder w, string blockPrefix, int width, int imageChunks, int contextChunks)
     {
         string image = blockPrefix + ".norm1.linear", context = blockPrefix + ".norm1_context.linear";
-        return imageChunks == contextChunks
+        return imageChunks == contextChunks && w.StoredInOneFormat([image, context], imageChunks * width, width)
             ? new(w.LinearParts([image, context], bias: true, imageChunks * width, width), null, null, imageChunks, contextChunks)
             : new(null, w.Linear(image, bias: true, imageChunks * width, width), w.Linear(context, bias: true, contextChunks * width, width),
                 imageChunks, contextChunks);
