@@ -62,9 +62,12 @@ public class CudaBackendCommandTests
             Assert.Equal(["transformer_blocks.0", "transformer_blocks.1", "transformer_blocks.2"], blocks);
             var first = counters.GetProperty("per_block").GetProperty("transformer_blocks.0");
             Assert.Equal(first.GetRawText(), counters.GetProperty("per_block").GetProperty("transformer_blocks.1").GetRawText());
+            // Issue 10's budget: at most 15 launches + cuBLAS calls per transformer block, dense or RAS.
+            Assert.True(first.GetProperty("launches").GetInt64() + first.GetProperty("blas_calls").GetInt64() <= 15, $"{name}: {first.GetRawText()}");
         }
         // A steady-state forward neither waits for the device nor copies more than its timestep embedding.
-        Assert.Equal(0, report.GetProperty("counters").GetProperty("syncs").GetInt64());        // Speed is stated against the device's fp32 peak (the emulated H100: 132 SMs × 1980 MHz × 256), never the CPU's.
+        Assert.Equal(0, report.GetProperty("counters").GetProperty("syncs").GetInt64());
+        // Speed is stated against the device's fp32 peak (the emulated H100: 132 SMs × 1980 MHz × 256), never the CPU's.
         Assert.Equal(132 * 1.98e6 * 256 / 1e6, report.GetProperty("peak_gflops").GetDouble(), 6);
         Assert.StartsWith("sm_90 fp32 FMA peak", report.GetProperty("peak_basis").GetString());
         Assert.True(report.GetProperty("op_gflops").GetProperty("gemm").GetDouble() > 0);

@@ -25,7 +25,7 @@ def step(ratio):
     n = int(N * ratio)                     # image tokens computed (all on a dense step)
     rows, text = B * n, B * L
     ops = [
-        linear("norm1.linear (adaLN, 6D)", B, D, 6 * D, LAYERS),
+        linear("norm1.linear (adaLN, 6D; one GEMM of 2 parts with norm1_context's but in the last block)", B, D, 6 * D, LAYERS),
         ("norm1_context.linear (adaLN, 6D / 2D last)", 2 * B * D * D * (6 * FULL + 2), D * D * (6 * FULL + 2) * E, LAYERS),
         linear("to_q/k/v (one GEMM of 3 parts)", rows, D, 3 * D, LAYERS),
         linear("add_q/k/v_proj (one GEMM of 3 parts)", text, D, 3 * D, LAYERS),
@@ -41,7 +41,7 @@ def step(ratio):
         moved("GatedResidual text (×2/block)", 3 * text * D * E, 2 * FULL),
     ]
     if ratio < 1:
-        ops.append(moved("K/V cache row scatter (RAS: 2/block)", 2 * rows * D * E, 2 * LAYERS))
+        ops.append(moved("K/V cache row scatter (RAS: keys and values in one launch per block)", 4 * rows * D * E, LAYERS))
     queries, keys = n + L, N + L
     ops.append(("attention (flash, ideal: Q,K,V,O once; see the attention section)", 4 * B * H * queries * keys * HD * LAYERS,
                 (2 * B * queries * D + 2 * B * keys * D) * E * LAYERS, LAYERS))

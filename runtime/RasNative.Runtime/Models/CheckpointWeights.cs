@@ -18,6 +18,8 @@ public sealed class CheckpointWeights(ITensorSource source) : IWeightSource
     public StoredTensor ReadStored(string name, int[] shape) =>
         Check(name, shape).DType.IsWeightFormat() ? source.ReadStored(name) : StoredTensor.F32(source.ReadFloat32(name), [.. shape]);
 
+    public DType StoredFormat(string name, int[] shape) => Check(name, shape).DType is var stored && stored.IsWeightFormat() ? stored : DType.F32;
+
     TensorInfo Check(string name, int[] shape)
     {
         string want = "[" + string.Join(", ", shape) + "]";

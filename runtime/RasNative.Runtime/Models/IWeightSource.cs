@@ -19,4 +19,7 @@ public interface IWeightSource
     /// F32), after the same checks; the bytes stay valid while the source is open.
     /// </summary>
     StoredTensor ReadStored(string name, int[] shape);
+
+    /// <summary>The format <see cref="ReadStored"/> gives the tensor, after the same checks, without reading (or generating) it.</summary>
+    DType StoredFormat(string name, int[] shape);
 }

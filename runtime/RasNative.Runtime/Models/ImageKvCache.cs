@@ -7,11 +7,13 @@ namespace RasNative.Runtime.Models;
 /// A model's per-layer image K/V caches and their RAS protocol (spec §8.1): a <see cref="KvCacheMode.Store"/>
 /// forward (step start − 1 and reset steps) copies every image token's keys/values in; an
 /// <see cref="KvCacheMode.Update"/> forward overwrites the active tokens' rows and attends to the whole cached
-/// image. One slot per cached attention layer, [B, P, width]; a null width is a layer without a cache.
+/// image. One slot per cached attention layer, keys then values in one buffer [2, B, P, width], like the stacked
+/// k, v parts of the layer's projection [2, B, n, width], so one copy or one row scatter (over 2·B batch rows)
+/// moves both; a null width is a layer without a cache.
 /// </summary>
 internal sealed class ImageKvCache(IBackend backend, int?[] slotWidths)
 {
-    (Tensor Keys, Tensor Values)?[] slots = [];
+    Tensor?[] slots = [];
     int batch = -1, patches = -1;
     bool stored;
 
@@ -23,9 +25,7 @@ internal sealed class ImageKvCache(IBackend backend, int?[] slotWidths)
         {
             case KvCacheMode.Store when !sameShape:
                 (batch, patches) = (forwardBatch, forwardPatches);
-                slots = [.. slotWidths.Select(w => w is { } width
-                    ? ((Tensor, Tensor)?)(backend.Allocate(batch, patches, width), backend.Allocate(batch, patches, width))
-                    : null)];
+                slots = [.. slotWidths.Select(w => w is { } width ? backend.Allocate(2, batch, patches, width) : null)];
                 stored = true;
                 break;
             case KvCacheMode.Store:
@@ -43,19 +43,27 @@ internal sealed class ImageKvCache(IBackend backend, int?[] slotWidths)
     /// <summary>Forgets the stored caches (a new run starts from dense steps).</summary>
     public void Reset() => stored = false;
 
-    /// <summary>The image keys/values a layer attends to: fresh ones, or the cache after this step's store/update.</summary>
-    public (Tensor Keys, Tensor Values) Through(int slot, Tensor k, Tensor v, KvCacheMode mode, IndexList? activePatches)
+    /// <summary>
+    /// The image keys/values a layer attends to: the fresh ones of <paramref name="keysValues"/> [2, B, n, width] (keys,
+    /// then values), or the cache after this step's store/update.
+    /// </summary>
+    public (Tensor Keys, Tensor Values) Through(int slot, Tensor keysValues, KvCacheMode mode, IndexList? activePatches)
     {
-        if (mode == KvCacheMode.None) return (k, v);
-        var (keys, values) = slots[slot] ?? throw new InvalidOperationException($"layer slot {slot} has no K/V cache");
+        if (mode == KvCacheMode.None) return Halves(keysValues);
+        var cache = slots[slot] ?? throw new InvalidOperationException($"layer slot {slot} has no K/V cache");
         if (mode == KvCacheMode.Store)
         {
-            backend.Copy(k, keys);
-            backend.Copy(v, values);
-            return (k, v);
+            backend.Copy(keysValues, cache);
+            return Halves(keysValues);
         }
-        backend.ScatterRows(k, activePatches!, keys);
-        backend.ScatterRows(v, activePatches!, values);
-        return (keys, values);
+        int rows = 2 * keysValues.Dim(1), width = keysValues.Dim(3);
+        backend.ScatterRows(keysValues.View(rows, keysValues.Dim(2), width), activePatches!, cache.View(rows, cache.Dim(2), width));
+        return Halves(cache);
+    }
+
+    static (Tensor Keys, Tensor Values) Halves(Tensor stacked)
+    {
+        var halves = StackedParts.Split(stacked, 2, stacked.Shape[1..]);
+        return (halves[0], halves[1]);
     }
 }

@@ -26,6 +26,8 @@ public sealed class RandomWeights(int seed, bool keep = false, DType storage = D
 
     public float[] Read(string name, int[] shape) => ReadStored(name, shape).ToFloat32();
 
+    public DType StoredFormat(string name, int[] shape) => Storage;
+
     public StoredTensor ReadStored(string name, int[] shape)
     {
         long count = shape.Aggregate(1L, (a, d) => a * d);

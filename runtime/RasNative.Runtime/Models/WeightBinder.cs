@@ -36,9 +36,9 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
     }
 
     /// <summary>
-    /// Linears of one shape that read the same input, each bound by its own name (an attention's to_q, to_k, to_v),
-    /// handed to the backend as one weight of parts (<see cref="IBackend.UploadLinearParts"/>): the one place where
-    /// projections are fused. The model's Linear then writes part p into y[p] of y [parts, rows.., out].
+    /// Linears of one shape that read the same input, each bound by its own name (an attention's to_q, to_k, to_v; a
+    /// joint block's two adaLN Linears of SiLU(temb)), handed to the backend as one weight of parts
+    /// (<see cref="IBackend.UploadLinearParts"/>): the one place where projections are fused. The model's Linear then writes part p into y[p] of y [parts, rows.., out].
     /// </summary>
     public LinearWeight LinearParts(string[] prefixes, bool bias, int outFeatures, int inFeatures)
     {
@@ -59,7 +59,7 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
             else if (weight.Format != format)
             {
                 throw new ModelLoadException($"{source.Description}: '{prefixes[p]}.weight' is {weight.Format} but '{prefixes[0]}.weight' is " +
-                    $"{format}; the projections of one attention must be stored in one format");
+                    $"{format}; Linears fused into one (they read the same input) must be stored in one format");
             }
             weight.Bytes.CopyTo(matrix.AsSpan(p * weight.Bytes.Length));
             scales[p] = weight.Scale;
@@ -70,6 +70,11 @@ public sealed class WeightBinder(IWeightSource source, IBackend backend)
         BytesHeld += linear.Bytes;
         return linear;
     }
+
+    /// <summary>Whether these Linears' weights are stored in one format, as <see cref="LinearParts"/> requires: a model fuses
+    /// projections it may also run apart (SD3's adaLN pair) only where the checkpoint allows.</summary>
+    public bool StoredInOneFormat(string[] prefixes, int outFeatures, int inFeatures) =>
+        prefixes.Select(p => source.StoredFormat(p + ".weight", [outFeatures, inFeatures])).Distinct().Count() == 1;
 
     /// <summary>
     /// nn.Conv2d [out, in, k, k] with its bias, as <see cref="IBackend.Conv2d"/> takes it: a Linear [out, k·k·in] whose

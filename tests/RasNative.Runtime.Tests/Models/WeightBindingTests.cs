@@ -91,7 +91,23 @@ public class WeightBindingTests
             ? TensorToWrite.Convert(t.Name, DType.BF16, EditedCheckpoint.Values(t), t.Shape)
             : t));
         Assert.Contains("'transformer_blocks.0.attn.to_v.weight' is BF16 but 'transformer_blocks.0.attn.to_q.weight' is F32; " +
-            "the projections of one attention must be stored in one format", LoadError(edited));
+            "Linears fused into one (they read the same input) must be stored in one format", LoadError(edited));
+    }
+
+    /// <summary>
+    /// A block's adaLN pair is fused only where the checkpoint stores both in one format; otherwise it runs apart, and
+    /// the model still loads (the model could always run the two Linears apart, unlike an attention's q/k/v).
+    /// </summary>
+    [Fact]
+    public void AdaLnLinearsInDifferentFormatsRunApart()
+    {
+        using var edited = new EditedCheckpoint(Sd3Tiny, tensors => tensors.Select(t => t.Name == "transformer_blocks.0.norm1_context.linear.weight"
+            ? TensorToWrite.Convert(t.Name, DType.BF16, EditedCheckpoint.Values(t), t.Shape)
+            : t));
+        using var backend = new CpuBackend();
+        var model = Sd3Fixture.LoadModel(edited.Path, backend);
+        Assert.Null(model.Weights.TransformerBlocks[0].Norm1.Both);
+        Assert.NotNull(model.Weights.TransformerBlocks[1].Norm1.Both);
     }
 
     [Fact]
@@ -202,5 +218,6 @@ public class WeightBindingTests
         public IEnumerable<string> Names => inner.Names;
         public float[] Read(string name, int[] shape) => inner.Read(name, shape);
         public StoredTensor ReadStored(string name, int[] shape) => StoredTensor.F32(inner.ReadStored(name, shape).ToFloat32(), [.. shape.Select(d => (long)d)]);
+        public DType StoredFormat(string name, int[] shape) => DType.F32;
     }
 }

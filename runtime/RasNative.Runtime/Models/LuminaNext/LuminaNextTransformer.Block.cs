@@ -71,7 +71,7 @@ public sealed partial class LuminaNextTransformer
         QkNorm(w.NormK, k);
         backend.ApplyRope(q, rope, HeadDim);
         backend.ApplyRope(k, rope, HeadDim);
-        var (keys, values) = setup.KvCache.Through(index, k, v, cacheMode, activePatches);
+        var (keys, values) = setup.KvCache.Through(index, StackedParts.Output(a.Kv, 2, kvShape), cacheMode, activePatches);
         backend.Attention(new AttentionArgs
         {
             Query1 = q, Key1 = keys, Value1 = values, Output1 = output,

@@ -31,8 +31,7 @@ internal sealed class Sd3Activations
         PooledEmb = backend.Allocate(checked(b * d));
         Temb = backend.Allocate(checked(b * d));
         TembSilu = backend.Allocate(checked(b * d));
-        Emb = backend.Allocate(checked(b * 9 * d));
-        EmbContext = backend.Allocate(checked(b * 6 * d));
+        Emb = backend.Allocate(checked(2 * b * (9 + 6) * d));
     }
 
     public Tensor Patches { get; }
@@ -55,6 +54,8 @@ internal sealed class Sd3Activations
     public Tensor PooledEmb { get; }
     public Tensor Temb { get; }
     public Tensor TembSilu { get; }
+    /// <summary>Two halves, one per block parity, each a block's adaLN outputs: the image stream's chunks [B, 6·D or 9·D],
+    /// then the context's [B, 6·D or 2·D] right after them (so the two parts of a fused norm1/norm1_context Linear land in
+    /// place); norm_out's at the start.</summary>
     public Tensor Emb { get; }
-    public Tensor EmbContext { get; }
 }

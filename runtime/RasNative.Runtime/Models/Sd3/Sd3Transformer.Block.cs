@@ -11,8 +11,44 @@ public sealed partial class Sd3Transformer
     // AdaLayerNormContinuous chunk order: scale first.
     const int ContinuousScale = 0, ContinuousShift = 1;
 
-    /// <summary>JointTransformerBlock: image stream x [B, n, D] and context stream [B, L, D], updated in place.</summary>
-    void JointBlock(int index, JointBlockWeights blk, Tensor x, Tensor context, Tensor tembSilu,
+    /// <summary>
+    /// The first block's norm1 / norm1_context (adaLN Linears, then the adaptive LayerNorms of both streams) before the
+    /// blocks run; every later block's norm1 ends the block before it, fused with that block's last residual update.
+    /// </summary>
+    void FirstNorm1(JointBlockWeights blk, Tensor x, Tensor context, Tensor tembSilu, IActivationObserver? observer)
+    {
+        var a = setup.Arena;
+        var (emb, _) = AdaLnAhead(0, blk, tembSilu, x.Dim(0), observer);
+        var normX = a.NormX.View(x.Shape);
+        backend.LayerNormModulate(x, new(emb, ScaleMsa), new Modulation(emb, ShiftMsa), normX, NormEps);
+        observer?.Observe("block0.norm1.x", normX);
+        if (blk.Norm1.Both != null) ContextNorm1(0, blk, context, tembSilu, observer);   // else at the block's start
+    }
+
+    /// <summary>
+    /// norm1_context of a block where it is not fused with the previous block's end: its adaLN Linear when that runs
+    /// apart from norm1.linear (the context_pre_only block, SD3.5's dual-attention blocks), then the LayerNorm-modulate.
+    /// </summary>
+    void ContextNorm1(int index, JointBlockWeights blk, Tensor context, Tensor tembSilu, IActivationObserver? observer)
+    {
+        var (_, embContext) = Modulations(index, blk, context.Dim(0));
+        if (blk.Norm1.Both == null)
+        {
+            backend.Linear(tembSilu, blk.Norm1.Context!, embContext);
+            observer?.Observe($"block{index}.norm1_context.emb", embContext);
+        }
+        var normContext = setup.Arena.NormContext.View(context.Shape);
+        var (scale, shift) = ContextModulation(blk, embContext);
+        backend.LayerNormModulate(context, scale, shift, normContext, NormEps);
+        observer?.Observe($"block{index}.norm1_context.x", normContext);
+    }
+
+    /// <summary>
+    /// JointTransformerBlock: image stream x [B, n, D] and context stream [B, L, D], updated in place. norm1's outputs
+    /// (the arena's NormX, NormContext) and adaLN chunks are ready when it starts; it ends with the next block's
+    /// (<paramref name="next"/>) adaLN Linears and each stream's last residual update fused with that block's norm1.
+    /// </summary>
+    void JointBlock(int index, JointBlockWeights blk, JointBlockWeights? next, Tensor x, Tensor context, Tensor tembSilu,
         KvCacheMode cacheMode, IndexList? activePatches, IActivationObserver? observer)
     {
         var a = setup.Arena;
@@ -21,27 +57,17 @@ public sealed partial class Sd3Transformer
         var imageShape = new[] { batch, tokens, Width };
         var textShape = new[] { batch, text, Width };
 
-        // norm1 / norm1_context: adaptive LayerNorms of both streams.
-        var emb = a.Emb.View(batch, (blk.Attn2 != null ? 9 : 6) * Width);
-        var embContext = a.EmbContext.View(batch, (blk.ContextPreOnly ? 2 : 6) * Width);
+        // norm1 / norm1_context: done (see FirstNorm1), but for a norm1_context whose adaLN Linear runs apart; attn2's
+        // own modulation of x remains.
+        var (emb, embContext) = Modulations(index, blk, batch);
         var normX = a.NormX.View(imageShape);
         var normContext = a.NormContext.View(textShape);
-        backend.Linear(tembSilu, blk.Norm1Linear, emb);
-        observer?.Observe($"{name}.norm1.emb", emb);
-        backend.LayerNormModulate(x, new(emb, ScaleMsa), new Modulation(emb, ShiftMsa), normX, NormEps);
-        observer?.Observe($"{name}.norm1.x", normX);
+        if (blk.Norm1.Both == null) ContextNorm1(index, blk, context, tembSilu, observer);
         if (blk.Attn2 != null)
         {
             backend.LayerNormModulate(x, new(emb, ScaleMsa2), new Modulation(emb, ShiftMsa2), a.NormX2.View(imageShape), NormEps);
             observer?.Observe($"{name}.norm1.x2", a.NormX2.View(imageShape));
         }
-        backend.Linear(tembSilu, blk.Norm1ContextLinear, embContext);
-        observer?.Observe($"{name}.norm1_context.emb", embContext);
-        if (blk.ContextPreOnly)
-            backend.LayerNormModulate(context, new(embContext, ContinuousScale), new Modulation(embContext, ContinuousShift), normContext, NormEps);
-        else
-            backend.LayerNormModulate(context, new(embContext, ScaleMsa), new Modulation(embContext, ShiftMsa), normContext, NormEps);
-        observer?.Observe($"{name}.norm1_context.x", normContext);
 
         // attn: joint attention over [image ; text], image keys/values through the RAS cache.
         var attnImage = a.AttnImage.View(imageShape);
@@ -64,7 +90,17 @@ public sealed partial class Sd3Transformer
             new(emb, ScaleMlp), new Modulation(emb, ShiftMlp), normX, NormEps);
         FeedForward(blk.Ff, normX, projected);
         observer?.Observe($"{name}.ff.out", projected);
-        backend.GatedResidual(x, projected, new(emb, GateMlp));
+        var nextEmb = next == null ? default : AdaLnAhead(index + 1, next, tembSilu, batch, observer);
+        if (next == null)
+        {
+            backend.GatedResidual(x, projected, new(emb, GateMlp));
+        }
+        else
+        {
+            backend.GatedResidualLayerNormModulate(x, projected, new(emb, GateMlp),
+                new(nextEmb.Image, ScaleMsa), new Modulation(nextEmb.Image, ShiftMsa), normX, NormEps);
+            observer?.Observe($"block{index + 1}.norm1.x", normX);
+        }
         observer?.Observe($"{name}.hidden_out", x);
 
         if (blk.ContextPreOnly) return;
@@ -77,8 +113,56 @@ public sealed partial class Sd3Transformer
             new(embContext, ScaleMlp), new Modulation(embContext, ShiftMlp), normContext, NormEps);
         FeedForward(blk.FfContext!, normContext, projectedContext);
         observer?.Observe($"{name}.ff_context.out", projectedContext);
-        backend.GatedResidual(context, projectedContext, new(embContext, GateMlp));
+        if (next?.Norm1.Both == null)
+        {
+            backend.GatedResidual(context, projectedContext, new(embContext, GateMlp));
+        }
+        else
+        {
+            var (scale, shift) = ContextModulation(next, nextEmb.Context);
+            backend.GatedResidualLayerNormModulate(context, projectedContext, new(embContext, GateMlp), scale, shift, normContext, NormEps);
+            observer?.Observe($"block{index + 1}.norm1_context.x", normContext);
+        }
         observer?.Observe($"{name}.context_out", context);
+    }
+
+    /// <summary>norm1_context's modulation: AdaLayerNormZero's msa chunks, or AdaLayerNormContinuous's (scale, shift) in a context_pre_only block.</summary>
+    static (Modulation Scale, Modulation Shift) ContextModulation(JointBlockWeights blk, Tensor embContext) => blk.ContextPreOnly
+        ? (new(embContext, ContinuousScale), new(embContext, ContinuousShift))
+        : (new(embContext, ScaleMsa), new(embContext, ShiftMsa));
+
+    /// <summary>
+    /// Block <paramref name="index"/>'s adaLN chunks in the arena's Emb: image then context, in the half of Emb of the
+    /// block's parity (a block's gates are still needed while the next block's chunks are computed).
+    /// </summary>
+    (Tensor Image, Tensor Context) Modulations(int index, JointBlockWeights blk, int batch)
+    {
+        var w = blk.Norm1;
+        long half = setup.Arena.Emb.Length / 2, start = index % 2 * half, imageLength = (long)batch * w.ImageChunks * Width;
+        return (setup.Arena.Emb.Slice(start, [batch, w.ImageChunks * Width]),
+            setup.Arena.Emb.Slice(start + imageLength, [batch, w.ContextChunks * Width]));
+    }
+
+    /// <summary>
+    /// The adaLN Linears of SiLU(temb) that run ahead of a block (at the end of the one before it, or before the first):
+    /// norm1.linear and norm1_context.linear as one matmul of two parts where their shapes match, else norm1.linear
+    /// alone (norm1_context.linear then runs in <see cref="ContextNorm1"/>, so every block but the last makes the same calls).
+    /// </summary>
+    (Tensor Image, Tensor Context) AdaLnAhead(int index, JointBlockWeights blk, Tensor tembSilu, int batch, IActivationObserver? observer)
+    {
+        var w = blk.Norm1;
+        var (image, context) = Modulations(index, blk, batch);
+        if (w.Both != null)
+        {
+            backend.Linear(tembSilu, w.Both, StackedParts.Output(image.Slice(0), 2, image.Shape));
+            observer?.Observe($"block{index}.norm1_context.emb", context);
+        }
+        else
+        {
+            backend.Linear(tembSilu, w.Image!, image);
+        }
+        observer?.Observe($"block{index}.norm1.emb", image);
+        return (image, context);
     }
 
     void JointAttention(int index, JointBlockWeights blk, Tensor normX, Tensor normContext, Tensor attnImage, Tensor attnContext,
@@ -91,7 +175,7 @@ public sealed partial class Sd3Transformer
         if (blk.AttnContext.NormAddedQ != null) backend.RmsNormHeads(cq, blk.AttnContext.NormAddedQ, HeadDim, NormEps);
         if (blk.AttnContext.NormAddedK != null) backend.RmsNormHeads(ck, blk.AttnContext.NormAddedK, HeadDim, NormEps);
 
-        var (imageKeys, imageValues) = setup.KvCache.Through(2 * index, k, v, cacheMode, activePatches);
+        var (imageKeys, imageValues) = setup.KvCache.Through(2 * index, KeysValues(normX.Shape), cacheMode, activePatches);
 
         string name = $"block{index}.attn";
         observer?.ObserveHeads(name + ".q", q, cq, Heads, HeadDim);
@@ -117,7 +201,7 @@ public sealed partial class Sd3Transformer
     {
         var a = setup.Arena;
         var (q, k, v) = Project(w, input);
-        var (keys, values) = setup.KvCache.Through(cacheSlot, k, v, cacheMode, activePatches);
+        var (keys, values) = setup.KvCache.Through(cacheSlot, KeysValues(input.Shape), cacheMode, activePatches);
         observer?.ObserveHeads(name + ".q", q, null, Heads, HeadDim);
         observer?.ObserveHeads(name + ".k", k, null, Heads, HeadDim);
         observer?.ObserveHeads(name + ".v", v, null, Heads, HeadDim);
@@ -140,6 +224,9 @@ public sealed partial class Sd3Transformer
         return (q, k, v);
     }
 
+    /// <summary>The k and v parts of the arena's q, k, v as one stacked tensor [2, shape..] (what the K/V cache takes).</summary>
+    Tensor KeysValues(int[] shape) => StackedParts.Output(setup.Arena.Qkv.Slice(Tensor.ShapeLength(shape)), 2, shape);
+
     static (Tensor Q, Tensor K, Tensor V) Qkv(Tensor stacked, int[] shape)
     {
         var parts = StackedParts.Split(stacked, 3, shape);
@@ -158,7 +245,7 @@ public sealed partial class Sd3Transformer
     {
         var a = setup.Arena;
         int batch = x.Dim(0), tokens = x.Dim(1), p = Config.PatchSize;
-        var emb = a.EmbContext.View(batch, 2 * Width);
+        var emb = a.Emb.View(batch, 2 * Width);
         var normX = a.NormX.View(x.Shape);
         var outTokens = a.OutTokens.View(batch, tokens, p * p * Config.OutChannels);
         backend.Linear(tembSilu, weights.NormOutLinear, emb);

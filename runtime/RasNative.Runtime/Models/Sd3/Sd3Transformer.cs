@@ -80,10 +80,12 @@ public sealed partial class Sd3Transformer
         backend.Linear(inputs.EncoderHiddenStates, weights.ContextEmbedder, context);
         observer?.Observe("context_embedded", context);
 
-        for (int i = 0; i < weights.TransformerBlocks.Length; i++)
+        var blocks = weights.TransformerBlocks;
+        if (blocks.Length > 0) FirstNorm1(blocks[0], x, context, temb, observer);
+        for (int i = 0; i < blocks.Length; i++)
         {
             using var range = backend.Range($"transformer_blocks.{i}");
-            JointBlock(i, weights.TransformerBlocks[i], x, context, temb, cacheMode, patches, observer);
+            JointBlock(i, blocks[i], i + 1 < blocks.Length ? blocks[i + 1] : null, x, context, temb, cacheMode, patches, observer);
         }
 
         OutputHead(x, temb, output, patches, observer);

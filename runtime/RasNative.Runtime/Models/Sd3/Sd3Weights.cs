@@ -72,11 +72,29 @@ public sealed record ContextAttentionWeights(LinearWeight AddQkvProj, LinearWeig
         qkNorm ? w.Parameter(prefix + ".norm_added_k.weight", headDim) : null);
 }
 
+/// <summary>
+/// A joint block's two adaLN Linears, norm1.linear (6·D chunks, 9·D with attn2) and norm1_context.linear (6·D, or 2·D
+/// — scale, shift — when context_pre_only). Both read SiLU(temb), so where their shapes match they are bound as one
+/// Linear of two parts (<see cref="Both"/>: image chunks, then context chunks) and run as one matmul; otherwise (or
+/// when a checkpoint stores the two in different formats) apart (<see cref="Image"/>, <see cref="Context"/>). The
+/// checkpoint names stay those of diffusers either way.
+/// </summary>
+public sealed record AdaLnWeights(LinearWeight? Both, LinearWeight? Image, LinearWeight? Context, int ImageChunks, int ContextChunks)
+{
+    public static AdaLnWeights Bind(WeightBinder w, string blockPrefix, int width, int imageChunks, int contextChunks)
+    {
+        string image = blockPrefix + ".norm1.linear", context = blockPrefix + ".norm1_context.linear";
+        return imageChunks == contextChunks && w.StoredInOneFormat([image, context], imageChunks * width, width)
+            ? new(w.LinearParts([image, context], bias: true, imageChunks * width, width), null, null, imageChunks, contextChunks)
+            : new(null, w.Linear(image, bias: true, imageChunks * width, width), w.Linear(context, bias: true, contextChunks * width, width),
+                imageChunks, contextChunks);
+    }
+}
+
 /// <summary>transformer_blocks.{i}: JointTransformerBlock (the last is context_pre_only).</summary>
 public sealed class JointBlockWeights
 {
-    public required LinearWeight Norm1Linear { get; init; }          // 6·D chunks, 9·D with attn2
-    public required LinearWeight Norm1ContextLinear { get; init; }   // 6·D chunks, 2·D (scale, shift) when context_pre_only
+    public required AdaLnWeights Norm1 { get; init; }                // norm1.linear and norm1_context.linear
     public required AttentionWeights Attn { get; init; }
     public required ContextAttentionWeights AttnContext { get; init; }
     public AttentionWeights? Attn2 { get; init; }                    // SD3.5 dual-attention blocks only
@@ -98,8 +116,7 @@ public sealed class JointBlockWeights
         };
         return new JointBlockWeights
         {
-            Norm1Linear = w.Linear(prefix + ".norm1.linear", bias: true, (dual ? 9 : 6) * d, d),
-            Norm1ContextLinear = w.Linear(prefix + ".norm1_context.linear", bias: true, (last ? 2 : 6) * d, d),
+            Norm1 = AdaLnWeights.Bind(w, prefix, d, imageChunks: dual ? 9 : 6, contextChunks: last ? 2 : 6),
             Attn = AttentionWeights.Bind(w, prefix + ".attn", d, hd, qkNorm),
             AttnContext = ContextAttentionWeights.Bind(w, prefix + ".attn", d, hd, qkNorm, last),
             Attn2 = dual ? AttentionWeights.Bind(w, prefix + ".attn2", d, hd, qkNorm) : null,
