@@ -38,6 +38,21 @@ struct Gemm {
     double alpha = 1, beta = 0;
     uint64_t alpha_device = 0, beta_device = 0;
 
+    // alpha and beta as both libraries take them: device addresses, or host values of the scale type (double
+    // for CUBLAS_COMPUTE_64F, else float); set f64 first.
+    void set_scalars(const void* alpha_pointer, const void* beta_pointer, bool on_device) {
+        if (on_device) {
+            alpha_device = uint64_t(alpha_pointer);
+            beta_device = uint64_t(beta_pointer);
+        } else if (f64) {
+            alpha = *static_cast<const double*>(alpha_pointer);
+            beta = *static_cast<const double*>(beta_pointer);
+        } else {
+            alpha = *static_cast<const float*>(alpha_pointer);
+            beta = *static_cast<const float*>(beta_pointer);
+        }
+    }
+
     uint64_t bias = 0;      // device vector of m elements (per row of D), 0 = no bias
     int bias_type = R32F;
     int64_t bias_batch_stride = 0;

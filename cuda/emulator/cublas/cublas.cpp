@@ -80,16 +80,7 @@ int gemm(const char* call, void* handle, int transa, int transb, int m, int n, i
     g.d = g.c;
     g.f64 = is_f64_compute(compute);
     g.rounding = input_rounding(compute, a_type, (h->math_mode & MathModeMask) == Tf32TensorOpMath);
-    if (h->pointer_mode == PointerModeDevice) {
-        g.alpha_device = uint64_t(alpha);
-        g.beta_device = uint64_t(beta);
-    } else if (g.f64) {
-        g.alpha = *static_cast<const double*>(alpha);
-        g.beta = *static_cast<const double*>(beta);
-    } else {
-        g.alpha = *static_cast<const float*>(alpha);
-        g.beta = *static_cast<const float*>(beta);
-    }
+    g.set_scalars(alpha, beta, h->pointer_mode == PointerModeDevice);
     return submit(h->stream, g) == 0 ? StatusSuccess : StatusExecutionFailed;
 }
 

@@ -550,16 +550,7 @@ RASEMU_EXPORT int cublasLtMatmul(void* handle, void* desc, const void* alpha, co
     g.b.address = uint64_t(b);
     g.c.address = uint64_t(c);
     g.d.address = uint64_t(d);
-    if (md->pointer_mode == PointerModeDevice) {
-        g.alpha_device = uint64_t(alpha);
-        g.beta_device = uint64_t(beta);
-    } else if (g.f64) {
-        g.alpha = *static_cast<const double*>(alpha);
-        g.beta = *static_cast<const double*>(beta);
-    } else {
-        g.alpha = *static_cast<const float*>(alpha);
-        g.beta = *static_cast<const float*>(beta);
-    }
+    g.set_scalars(alpha, beta, md->pointer_mode == PointerModeDevice);
     if (has_bias(md->epilogue)) g.bias = md->bias_pointer;
     g.scale_a = md->a_scale;
     g.scale_b = md->b_scale;
