@@ -12,7 +12,7 @@ public class Sd3CudaFixtureTests
     {
         var data = new TheoryData<string, string, CudaDType>();
         foreach (var model in new[] { "sd3-tiny", "sd35-tiny", "sd3-tiny-bf16", "sd3-tiny-fp16" })
-            foreach (var c in new[] { "case_a", "case_b", "case_c", "case_d" })
+            foreach (var c in Sd3Fixture.CaseNames)
                 foreach (var dtype in Enum.GetValues<CudaDType>())
                     data.Add(model, c, dtype);
         return data;
@@ -24,29 +24,20 @@ public class Sd3CudaFixtureTests
     {
         using var backend = GpuRequirement.CreateBackend(dtype);
         var transformer = Sd3Fixture.LoadModel(Sd3Fixture.ModelPath(model), backend);
-        using var file = SafetensorsFile.Open(Path.Combine(Sd3Fixture.ModelPath(model), caseName + ".safetensors"));
+        using var file = Sd3Fixture.OpenCase(model, caseName);
         var sample = Sd3Fixture.Run(transformer, backend, Sd3Fixture.LoadInputs(file, backend));
         ReferenceBounds.AssertMatches(file.ReadFloat32("sample"), sample, dtype, FixtureBounds.Transformer, $"{model}/{caseName} sample ({dtype})",
             FixtureBounds.TransformerBf16RelativeL2);
     }
 
-    public static TheoryData<string, string> SingleFileCases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var model in new[] { "sd3-tiny", "sd35-tiny" })
-            foreach (var c in new[] { "case_a", "case_b", "case_c", "case_d" })
-                data.Add(model, c);
-        return data;
-    }
-
     /// <summary>fixtures/sd3-single-file (Stability's layout) through the same mapping as on the CPU, within the F32 bound.</summary>
     [Theory]
-    [MemberData(nameof(SingleFileCases))]
+    [MemberData(nameof(Sd3Fixture.SingleFileCases), MemberType = typeof(Sd3Fixture))]
     public void SingleFileSampleMatchesDiffusers(string model, string caseName)
     {
         using var backend = GpuRequirement.CreateBackend(CudaDType.F32);
         var transformer = Sd3Fixture.LoadSingleFile(model, backend);
-        using var file = SafetensorsFile.Open(Path.Combine(Sd3Fixture.ModelPath(model), caseName + ".safetensors"));
+        using var file = Sd3Fixture.OpenCase(model, caseName);
         var sample = Sd3Fixture.Run(transformer, backend, Sd3Fixture.LoadInputs(file, backend));
         ReferenceBounds.AssertMatches(file.ReadFloat32("sample"), sample, CudaDType.F32, FixtureBounds.Transformer, $"{model}/{caseName} single-file sample (F32)");
     }

@@ -3,6 +3,7 @@ using RasNative.Loaders.ModelSources;
 using RasNative.Runtime.Backends;
 using RasNative.Runtime.Models.Sd3;
 using RasNative.Tests;
+using Xunit;
 
 namespace RasNative.Runtime.Tests.Models;
 
@@ -15,6 +16,23 @@ internal static class Sd3Fixture
     }
 
     public static string ModelPath(string model) => FixturePaths.Get("sd3", model);
+
+    /// <summary>The cases every fixtures/sd3 model folder holds.</summary>
+    public static readonly string[] CaseNames = ["case_a", "case_b", "case_c", "case_d"];
+
+    /// <summary>A case file of a fixtures/sd3 model: its inputs and diffusers' sample.</summary>
+    public static SafetensorsFile OpenCase(string model, string caseName) =>
+        SafetensorsFile.Open(Path.Combine(ModelPath(model), caseName + ".safetensors"));
+
+    /// <summary>The fixtures/sd3-single-file models × their folders' cases.</summary>
+    public static TheoryData<string, string> SingleFileCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var model in new[] { "sd3-tiny", "sd35-tiny" })
+            foreach (var c in CaseNames)
+                data.Add(model, c);
+        return data;
+    }
 
     /// <summary>The same model from fixtures/sd3-single-file (Stability's layout), with the folder's config.json (head dim 8).</summary>
     public static Sd3Transformer LoadSingleFile(string model, IBackend backend) =>

@@ -18,7 +18,7 @@ public class Sd3FixtureTests
     {
         var data = new TheoryData<string, string>();
         foreach (var model in new[] { "sd3-tiny", "sd35-tiny", "sd3-tiny-bf16", "sd3-tiny-fp16" })
-            foreach (var c in new[] { "case_a", "case_b", "case_c", "case_d" })
+            foreach (var c in Sd3Fixture.CaseNames)
                 data.Add(model, c);
         return data;
     }
@@ -29,7 +29,7 @@ public class Sd3FixtureTests
     {
         using var backend = new CpuBackend();
         var transformer = Sd3Fixture.LoadModel(Sd3Fixture.ModelPath(model), backend);
-        using var file = SafetensorsFile.Open(Path.Combine(Sd3Fixture.ModelPath(model), caseName + ".safetensors"));
+        using var file = Sd3Fixture.OpenCase(model, caseName);
         var sample = Sd3Fixture.Run(transformer, backend, Sd3Fixture.LoadInputs(file, backend));
         Closeness.AssertClose(file.ReadFloat32("sample"), sample, Atol, Rtol, $"{model}/{caseName} sample");
         if (file.Contains("noise_pred_cfg"))
@@ -48,7 +48,7 @@ public class Sd3FixtureTests
     {
         using var backend = new CpuBackend();
         var transformer = Sd3Fixture.LoadModel(Sd3Fixture.ModelPath(model), backend);
-        using var inputs = SafetensorsFile.Open(Path.Combine(Sd3Fixture.ModelPath(model), "case_a.safetensors"));
+        using var inputs = Sd3Fixture.OpenCase(model, "case_a");
         using var expected = SafetensorsFile.Open(Path.Combine(Sd3Fixture.ModelPath(model), "case_a_intermediates.safetensors"));
         var recorder = new ActivationRecorder(backend);
         Sd3Fixture.Run(transformer, backend, Sd3Fixture.LoadInputs(inputs, backend), recorder);

@@ -63,7 +63,7 @@ public class Sd3RasInvariantTests
     {
         var backend = new CpuBackend();
         var transformer = Sd3Fixture.LoadModel(Sd3Fixture.ModelPath(model), backend);
-        using var file = SafetensorsFile.Open(Path.Combine(Sd3Fixture.ModelPath(model), caseName + ".safetensors"));
+        using var file = Sd3Fixture.OpenCase(model, caseName);
         return (backend, transformer, Sd3Fixture.LoadInputs(file, backend));
     }
 

@@ -11,23 +11,14 @@ namespace RasNative.Runtime.Tests.Models;
 /// <summary>A transformer from a single file runs exactly as the diffusers folder it was written from.</summary>
 public class SingleFileForwardTests
 {
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var model in new[] { "sd3-tiny", "sd35-tiny" })
-            foreach (var c in new[] { "case_a", "case_b", "case_c", "case_d" })
-                data.Add(model, c);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(Sd3Fixture.SingleFileCases), MemberType = typeof(Sd3Fixture))]
     public void SingleFileForwardEqualsTheFolderForwardBitForBit(string model, string caseName)
     {
         using var backend = new CpuBackend();
         var folder = Sd3Fixture.LoadModel(Sd3Fixture.ModelPath(model), backend);
         var single = Sd3Fixture.LoadSingleFile(model, backend);
-        using var file = SafetensorsFile.Open(Path.Combine(Sd3Fixture.ModelPath(model), caseName + ".safetensors"));
+        using var file = Sd3Fixture.OpenCase(model, caseName);
         var expected = Sd3Fixture.Run(folder, backend, Sd3Fixture.LoadInputs(file, backend));
         var actual = Sd3Fixture.Run(single, backend, Sd3Fixture.LoadInputs(file, backend));
         Assert.Equal(Bits(expected), Bits(actual));
